@@ -1,0 +1,2 @@
+// Placeholder entry, replaced as the commands land.
+console.log('parley');
