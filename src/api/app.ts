@@ -1,0 +1,75 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { newId } from '../domain/ids.ts';
+import type { App } from './app-types.ts';
+import type { ApiDeps } from './deps.ts';
+import { registerAuth } from './plugins/auth.ts';
+import { registerErrorHandling } from './plugins/errors.ts';
+import { registerRoutes } from './routes/index.ts';
+
+const BODY_LIMIT_BYTES = 256 * 1024;
+
+/** Builds the API: routes, auth, rate limits, error envelope, request ids and the OpenAPI docs. */
+export async function buildApp(deps: ApiDeps): Promise<App> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger | undefined,
+    disableRequestLogging: true,
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => newId.request(),
+    requestIdHeader: false,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+  }).withTypeProvider<ZodTypeProvider>() as App;
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Responses are built by the domain serializers; the schemas document them without re-validating.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        reqId: request.id,
+        method: request.method,
+        route: request.routeOptions.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+  });
+
+  registerErrorHandling(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Parley API',
+        version: '0.1.0',
+        description:
+          'Parley voice-agent platform. Compatible with the agntix Voice API; extensions are marked as such.',
+      },
+      components: {
+        securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
+      },
+      security: [{ apiKey: [] }],
+    },
+    transform: (arg) => {
+      const out = jsonSchemaTransform(arg);
+      const scope = (arg.route.config as { scope?: string } | undefined)?.scope;
+      const schema = out.schema as Record<string, unknown>;
+      if (!scope) schema.security = [];
+      else schema.description = [schema.description, `Scope: \`${scope}\`.`].filter(Boolean).join('\n\n');
+      return out;
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  registerAuth(app, deps);
+  registerRoutes(app, deps);
+  return app;
+}

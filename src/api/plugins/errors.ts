@@ -1,0 +1,92 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ZodError } from 'zod';
+import { DomainError, type ErrorCode, type FieldIssue } from '../../domain/errors.ts';
+
+/** Sends the contract's error envelope. */
+export function sendError(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  code: ErrorCode,
+  status: number,
+  message: string,
+  details?: FieldIssue[],
+) {
+  return reply.code(status).send({
+    error: { code, message, status, ...(details ? { details } : {}) },
+    meta: { requestId: request.id, timestamp: new Date().toISOString() },
+  });
+}
+
+const pathOf = (path: PropertyKey[] | string | undefined, prefix?: string) => {
+  const p = Array.isArray(path)
+    ? path.map(String).join('.')
+    : (path ?? '').replace(/^\//, '').replace(/\//g, '.');
+  return [prefix, p].filter(Boolean).join('.') || prefix || 'body';
+};
+
+function zodIssues(err: ZodError): FieldIssue[] {
+  return err.issues.map((i) => ({ field: pathOf(i.path), message: i.message }));
+}
+
+/** One mapping from every error to the envelope; unknown errors never leak their message. */
+export function registerErrorHandling(app: FastifyInstance) {
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      reply,
+      request,
+      'NOT_FOUND',
+      404,
+      `Route ${request.method} ${request.url.split('?')[0]} not found.`,
+    ),
+  );
+
+  app.setErrorHandler((err: FastifyError | Error, request, reply) => {
+    if (err instanceof DomainError)
+      return sendError(reply, request, err.code, err.status, err.message, err.details);
+    if (err instanceof ZodError)
+      return sendError(reply, request, 'VALIDATION_ERROR', 400, 'The request is invalid.', zodIssues(err));
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = (err as FastifyError).validationContext;
+      const details = err.validation.map((v) => ({
+        field: pathOf(v.instancePath, where === 'body' ? undefined : where),
+        message: v.message ?? 'Invalid value.',
+      }));
+      return sendError(reply, request, 'VALIDATION_ERROR', 400, 'The request is invalid.', details);
+    }
+    const fe = err as FastifyError;
+    if (fe.validation) {
+      return sendError(reply, request, 'VALIDATION_ERROR', 400, 'The request is invalid.', [
+        { field: String(fe.validationContext ?? 'body'), message: fe.message },
+      ]);
+    }
+    switch (fe.code) {
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return sendError(reply, request, 'VALIDATION_ERROR', 400, 'The body is not valid JSON.');
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendError(reply, request, 'VALIDATION_ERROR', 400, 'The body is too large.');
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return sendError(reply, request, 'VALIDATION_ERROR', 400, 'Send the body as application/json.');
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return sendError(
+          reply,
+          request,
+          'VALIDATION_ERROR',
+          400,
+          'The Content-Length does not match the body.',
+        );
+    }
+    if (err instanceof SyntaxError || (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500)) {
+      return sendError(reply, request, 'VALIDATION_ERROR', 400, 'The request is malformed.');
+    }
+    request.log.error({ err }, 'unhandled error');
+    return sendError(
+      reply,
+      request,
+      'INTERNAL_ERROR',
+      500,
+      `An internal error occurred. Quote request id ${request.id} when reporting it.`,
+    );
+  });
+}

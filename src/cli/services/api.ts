@@ -1,0 +1,39 @@
+import type { Logger } from 'pino';
+import { buildApp } from '../../api/app.ts';
+import type { ApiDeps } from '../../api/deps.ts';
+import type { Config } from '../../config/index.ts';
+import type { Database } from '../../db/client.ts';
+import { roomControl } from '../../livekit/rooms.ts';
+import type { LiveKitTarget } from '../../livekit/credentials.ts';
+import { probeLocalRuntime } from '../../providers/local-runtime.ts';
+import { loadSecretKey, SecretCipher } from '../../secrets/cipher.ts';
+
+export interface RunningApi {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Builds the API's dependencies from the config and starts it listening. */
+export async function startApi(opts: {
+  config: Config;
+  database: Database;
+  livekit: LiveKitTarget;
+  logger: Logger;
+  health?: ApiDeps['health'];
+}): Promise<RunningApi> {
+  const { config, database, livekit, logger } = opts;
+  const app = await buildApp({
+    database,
+    cipher: new SecretCipher(loadSecretKey(config.dataDir, config.PARLEY_SECRET_KEY)),
+    sessions: { livekit, tokenTtlSeconds: config.SESSION_TOKEN_TTL_SECONDS, runtime: probeLocalRuntime() },
+    rooms: roomControl(livekit),
+    rateLimit: { max: config.RATE_LIMIT_MAX, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS },
+    logger,
+    health: opts.health,
+  });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  return { url: `http://localhost:${port}`, port, close: () => app.close() };
+}

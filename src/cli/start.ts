@@ -1,0 +1,55 @@
+import type { Config } from '../config/index.ts';
+import { openDatabase } from '../db/client.ts';
+import { resolveLiveKit } from '../livekit/credentials.ts';
+import { POCKETSPHINX_INSTALL_HINT, probeLocalRuntime } from '../providers/local-runtime.ts';
+import { createLogger } from './logger.ts';
+import { startApi } from './services/api.ts';
+import { ensureDevKey } from './services/dev-key.ts';
+import { startEmbeddedMedia, type RunningMedia } from './services/media.ts';
+import { onShutdown } from './shutdown.ts';
+
+/** `parley start`: the whole platform in one process tree, offline by default. */
+export async function startCommand(config: Config): Promise<number> {
+  const logger = createLogger(config.LOG_LEVEL, 'parley');
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
+  const livekit = resolveLiveKit(config);
+  let media: RunningMedia | undefined;
+  if (livekit.embedded) media = await startEmbeddedMedia(config, livekit, logger);
+  const api = await startApi({
+    config,
+    database,
+    livekit,
+    logger: logger.child({ component: 'api' }),
+    health: async () => ({ media: livekit.embedded ? (media ? 'ok' : 'down') : 'external' }),
+  });
+  const dev = database.mode === 'pglite' ? await ensureDevKey(database.db, config.dataDir) : undefined;
+  const runtime = probeLocalRuntime();
+
+  const lines = [
+    '',
+    'Parley is running.',
+    `  API         ${api.url}`,
+    `  Docs        ${api.url}/docs`,
+    `  Playground  ${api.url}/playground`,
+    `  Media       ${livekit.url}${livekit.embedded ? ' (embedded LiveKit-compatible server)' : ' (external LiveKit)'}`,
+    `  Database    ${database.mode === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
+  ];
+  if (dev) lines.push(`  API key     ${dev.key}   (development org${dev.created ? ', new' : ''})`);
+  else lines.push('  API key     create one with: parley keys create --org <name> --name <label>');
+  if (runtime.pocketsphinxMissing) {
+    lines.push(
+      '',
+      `  Offline speech-to-text is unavailable: ${runtime.pocketsphinxMissing}`,
+      `  Install it with: ${POCKETSPHINX_INSTALL_HINT}`,
+    );
+  }
+  lines.push('', `  Try: curl -H "x-api-key: ${dev?.key ?? '<key>'}" ${api.url}/v1/voice/voices`, '');
+  console.log(lines.join('\n'));
+
+  await onShutdown(async () => {
+    await api.close();
+    await media?.close();
+    await database.close();
+  });
+  return 0;
+}

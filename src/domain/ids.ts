@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+
+const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
+
+/**
+ * A lowercase ULID: 10 characters of millisecond time then 16 random characters, so ids sort by
+ * creation time (`vs_01j3m…` as in the contract).
+ */
+export function ulid(now = Date.now()): string {
+  let time = '';
+  let t = now;
+  for (let i = 0; i < 10; i++) {
+    time = CROCKFORD[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  const bytes = randomBytes(16);
+  let rand = '';
+  for (let i = 0; i < 16; i++) rand += CROCKFORD[bytes[i]! % 32];
+  return time + rand;
+}
+
+/** Prefixed resource ids, as the contract names them. */
+export const newId = {
+  org: () => `org_${ulid()}`,
+  apiKey: () => `key_${ulid()}`,
+  phoneNumber: () => `pn_${ulid()}`,
+  voiceSession: () => `vs_${ulid()}`,
+  request: () => `req_${ulid()}`,
+};

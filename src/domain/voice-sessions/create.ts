@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { voiceSessions } from '../../db/schema.ts';
+import { mintCallerToken, type LiveKitCredentials } from '../../livekit/token.ts';
+import { loadAgent } from '../agents/get.ts';
+import { requireScope, type Ctx } from '../context.ts';
+import { DomainError, validation } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { configuredProviders } from '../providers/credentials.ts';
+import { modelsOfAgent, unusableReason, type LocalRuntime } from '../providers/usable.ts';
+
+export const METADATA_MAX_BYTES = 4096;
+
+export const createSessionInput = z.strictObject({
+  agentId: z.uuid(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+export type CreateSessionInput = z.input<typeof createSessionInput>;
+
+/** What session creation needs besides the caller's context. */
+export interface SessionDeps {
+  livekit: LiveKitCredentials;
+  tokenTtlSeconds: number;
+  runtime: LocalRuntime;
+}
+
+export interface StartSessionOptions {
+  platform: 'WEB' | 'PHONE';
+  direction: 'INBOUND' | 'OUTBOUND';
+  identity?: string;
+  participantName?: string;
+  kind?: 'standard' | 'sip';
+  attributes?: Record<string, string>;
+}
+
+/**
+ * Checks the agent can take a call now (active, voice-enabled, every provider usable), stores the
+ * session (`created`) and mints the caller's LiveKit token with the agent dispatch. Shared by the
+ * API (web calls) and the SIP gateway (phone calls).
+ */
+export async function startSession(
+  ctx: Ctx,
+  deps: SessionDeps,
+  input: z.output<typeof createSessionInput>,
+  opts: StartSessionOptions,
+) {
+  const metadata = input.metadata ?? {};
+  if (Buffer.byteLength(JSON.stringify(metadata)) > METADATA_MAX_BYTES) {
+    throw validation('metadata is too large.', [
+      { field: 'metadata', message: `At most ${METADATA_MAX_BYTES} bytes of JSON.` },
+    ]);
+  }
+  const agent = await loadAgent(ctx.db, ctx.orgId, input.agentId);
+  if (!agent.isActive) throw new DomainError('AGENT_NOT_VOICE_ENABLED', 'The agent is not active.');
+  if (!agent.voiceEnabled || !agent.voicePipelineMode) {
+    throw new DomainError(
+      'AGENT_NOT_VOICE_ENABLED',
+      'The agent is not voice-enabled (voiceEnabled with a voicePipelineMode).',
+    );
+  }
+  const configured = await configuredProviders(ctx.db, ctx.orgId);
+  const problems = modelsOfAgent(agent)
+    .map((m) => unusableReason(m, configured, deps.runtime))
+    .filter((r): r is string => r !== undefined);
+  if (problems.length) throw new DomainError('PROVIDER_NOT_CONFIGURED', [...new Set(problems)].join(' '));
+
+  const id = newId.voiceSession();
+  const identity = opts.identity ?? `caller-${id}`;
+  const createdAt = new Date();
+  const expiresAt = new Date(createdAt.getTime() + deps.tokenTtlSeconds * 1000);
+  const token = await mintCallerToken(deps.livekit, {
+    roomName: id,
+    identity,
+    name: opts.participantName,
+    ttlSeconds: deps.tokenTtlSeconds,
+    sessionId: id,
+    kind: opts.kind,
+    attributes: opts.attributes,
+  });
+  await ctx.db.insert(voiceSessions).values({
+    id,
+    orgId: ctx.orgId,
+    agentId: agent.id,
+    status: 'created',
+    platform: opts.platform,
+    direction: opts.direction,
+    roomName: id,
+    participantIdentity: identity,
+    metadata,
+    createdAt,
+    expiresAt,
+  });
+  return {
+    id,
+    agentId: agent.id,
+    token,
+    serverUrl: deps.livekit.url,
+    createdAt: createdAt.toISOString(),
+    roomName: id,
+    participantIdentity: identity,
+    expiresAt: expiresAt.toISOString(),
+    status: 'created' as const,
+  };
+}
+
+/** `POST /v1/voice/sessions`: a web call. */
+export async function createVoiceSession({
+  ctx,
+  deps,
+  input,
+}: {
+  ctx: Ctx;
+  deps: SessionDeps;
+  input: CreateSessionInput;
+}) {
+  requireScope(ctx, 'voice:write');
+  return startSession(ctx, deps, createSessionInput.parse(input), { platform: 'WEB', direction: 'INBOUND' });
+}

@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openDatabase, type Database } from '../../src/db/client.ts';
+
+export type DbKind = 'pglite' | 'postgres';
+
+/** The PostgreSQL server the suites use; CI sets it, locally the machine's server is assumed. */
+export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+let postgresProbe: Promise<string | undefined> | undefined;
+
+/** Why PostgreSQL tests cannot run here, or undefined when they can. */
+export function postgresUnavailable(): Promise<string | undefined> {
+  postgresProbe ??= (async () => {
+    const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
+    try {
+      await client.connect();
+      await client.query('select 1');
+      return undefined;
+    } catch (err) {
+      return `PostgreSQL at ${POSTGRES_URL} is unreachable (${(err as Error).message}); set TEST_DATABASE_URL`;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  })();
+  return postgresProbe;
+}
+
+/** A database of its own for one test file: PGlite in a temp dir, or a fresh PostgreSQL database. */
+export interface TestDatabase {
+  database: Database;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function createTestDatabase(kind: DbKind): Promise<TestDatabase> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
+  if (kind === 'pglite') {
+    const database = await openDatabase({ dataDir });
+    return {
+      database,
+      dataDir,
+      async close() {
+        await database.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  }
+  const name = `parley_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ databaseUrl: url.toString(), dataDir });
+  return {
+    database,
+    dataDir,
+    async close() {
+      await database.close();
+      const a = new pg.Client({ connectionString: POSTGRES_URL });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
