@@ -1,7 +1,12 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { newId } from '../domain/ids.ts';
 import type { App } from './app-types.ts';
 import type { ApiDeps } from './deps.ts';
@@ -66,6 +71,9 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
       else schema.description = [schema.description, `Scope: \`${scope}\`.`].filter(Boolean).join('\n\n');
       return out;
     },
+    // Emits the schemas registered with an id (Agent, Error, …) under components.schemas, which the
+    // routes' `$ref`s point to.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
 
