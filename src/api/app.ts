@@ -7,14 +7,34 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { validation } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import type { App } from './app-types.ts';
 import type { ApiDeps } from './deps.ts';
 import { registerAuth } from './plugins/auth.ts';
-import { registerErrorHandling } from './plugins/errors.ts';
+import { onFrameworkError, registerErrorHandling } from './plugins/errors.ts';
+import { listenForRevocations } from './plugins/revocations.ts';
 import { registerRoutes } from './routes/index.ts';
 
 const BODY_LIMIT_BYTES = 256 * 1024;
+
+/** The path of the first string or key holding U+0000, which PostgreSQL text and jsonb cannot store. */
+function findNulCharacter(value: unknown, root: string): string | undefined {
+  const stack: [unknown, string][] = [[value, root]];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return path;
+    } else if (v && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) {
+        const childPath = path ? `${path}.${k}` : k;
+        if (k.includes('\u0000')) return childPath;
+        stack.push([child, childPath]);
+      }
+    }
+  }
+  return undefined;
+}
 
 /** Builds the API: routes, auth, rate limits, error envelope, request ids and the OpenAPI docs. */
 export async function buildApp(deps: ApiDeps): Promise<App> {
@@ -25,6 +45,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     genReqId: () => newId.request(),
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    frameworkErrors: onFrameworkError,
   }).withTypeProvider<ZodTypeProvider>() as App;
 
   app.setValidatorCompiler(validatorCompiler);
@@ -33,6 +54,15 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  // After authentication, before validation: a NUL character would otherwise fail in the database (500).
+  app.addHook('preValidation', async (request) => {
+    const field = findNulCharacter(request.body, '') ?? findNulCharacter(request.query, 'query');
+    if (field !== undefined) {
+      throw validation('Text must not contain NUL (U+0000) characters.', [
+        { field: field.replaceAll('\u0000', '\\u0000') || 'body', message: 'Contains a NUL character.' },
+      ]);
+    }
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -79,5 +109,9 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
 
   registerAuth(app, deps);
   registerRoutes(app, deps);
+  const stopListening = await listenForRevocations(deps.database.pool, (err) =>
+    app.log.warn({ err }, 'revocation listener lost its connection'),
+  );
+  app.addHook('onClose', stopListening);
   return app;
 }

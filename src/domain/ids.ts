@@ -19,6 +19,13 @@ export function ulid(now = Date.now()): string {
   return time + rand;
 }
 
+/**
+ * True when `id` has the characters of an id this service issues. Anything else (a NUL byte, which
+ * PostgreSQL text rejects, spaces, symbols) cannot name a resource and is reported as not found
+ * without a query.
+ */
+export const isPlausibleId = (id: string) => /^[A-Za-z0-9_-]{1,200}$/.test(id);
+
 /** Prefixed resource ids, as the contract names them. */
 export const newId = {
   org: () => `org_${ulid()}`,

@@ -29,6 +29,28 @@ function zodIssues(err: ZodError): FieldIssue[] {
   return err.issues.map((i) => ({ field: pathOf(i.path), message: i.message }));
 }
 
+/**
+ * Errors Fastify raises before routing, where no hook runs (a malformed percent-encoding, an
+ * over-long path parameter): the same envelope and request id as every other answer.
+ */
+export function onFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  reply.header('x-request-id', request.id);
+  switch (err.code) {
+    case 'FST_ERR_BAD_URL':
+      return sendError(reply, request, 'VALIDATION_ERROR', 400, 'The URL is malformed.');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return sendError(reply, request, 'VALIDATION_ERROR', 400, 'A path parameter is too long.');
+  }
+  request.log.error({ err }, 'framework error');
+  return sendError(
+    reply,
+    request,
+    'INTERNAL_ERROR',
+    500,
+    `An internal error occurred. Quote request id ${request.id} when reporting it.`,
+  );
+}
+
 /** One mapping from every error to the envelope; unknown errors never leak their message. */
 export function registerErrorHandling(app: FastifyInstance) {
   app.setNotFoundHandler((request, reply) =>

@@ -13,14 +13,27 @@ export interface KeyPrincipal {
 
 // Writing lastUsedAt on every request would double the writes of hot endpoints: once a minute is enough.
 const LAST_USED_RESOLUTION_MS = 60_000;
+/**
+ * Verified keys are remembered briefly so hot endpoints skip a query. Revocation in this process
+ * evicts at once; other API processes learn of it through the `parley_api_keys` notification (and,
+ * if that is missed, within this TTL).
+ */
+export const AUTH_CACHE_TTL_MS = 2_000;
+const AUTH_CACHE_MAX = 10_000;
+
 const lastUsedWritten = new Map<string, number>();
+const verified = new Map<string, { principal: KeyPrincipal; until: number }>();
 const revokedHashes = new Set<string>();
 
 /** Called on revocation so this process never lets the key through again. */
 export function forgetKey(hash: string): void {
   revokedHashes.add(hash);
+  verified.delete(hash);
   lastUsedWritten.delete(hash);
 }
+
+/** The channel other processes are told on about revocations. */
+export const REVOCATION_CHANNEL = 'parley_api_keys';
 
 const unauthorized = (message: string) => new DomainError('UNAUTHORIZED', message);
 
@@ -33,6 +46,10 @@ export async function authenticateApiKey(db: Db, header: string | undefined): Pr
   if (!isWellFormedKey(header)) throw unauthorized('Invalid API key.');
   const hash = hashApiKey(header);
   if (revokedHashes.has(hash)) throw unauthorized('Invalid API key.');
+  const now = Date.now();
+  const cached = verified.get(hash);
+  if (cached && cached.until > now) return cached.principal;
+
   const [row] = await db
     .select({
       id: apiKeys.id,
@@ -46,9 +63,12 @@ export async function authenticateApiKey(db: Db, header: string | undefined): Pr
     .where(eq(apiKeys.hash, hash))
     .limit(1);
   if (!row || !digestsEqual(row.hash, hash) || !row.isActive || row.revokedAt) {
+    verified.delete(hash);
     throw unauthorized('Invalid API key.');
   }
-  const now = Date.now();
+  const principal = { keyId: row.id, orgId: row.orgId, scopes: row.scopes };
+  if (verified.size >= AUTH_CACHE_MAX) verified.clear();
+  verified.set(hash, { principal, until: now + AUTH_CACHE_TTL_MS });
   if ((lastUsedWritten.get(hash) ?? 0) < now - LAST_USED_RESOLUTION_MS) {
     lastUsedWritten.set(hash, now);
     db.update(apiKeys)
@@ -56,5 +76,5 @@ export async function authenticateApiKey(db: Db, header: string | undefined): Pr
       .where(eq(apiKeys.id, row.id))
       .catch(() => lastUsedWritten.delete(hash));
   }
-  return { keyId: row.id, orgId: row.orgId, scopes: row.scopes };
+  return principal;
 }

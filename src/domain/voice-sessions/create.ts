@@ -49,7 +49,10 @@ export async function startSession(
       { field: 'metadata', message: `At most ${METADATA_MAX_BYTES} bytes of JSON.` },
     ]);
   }
-  const agent = await loadAgent(ctx.db, ctx.orgId, input.agentId);
+  const [agent, configured] = await Promise.all([
+    loadAgent(ctx.db, ctx.orgId, input.agentId),
+    configuredProviders(ctx.db, ctx.orgId),
+  ]);
   if (!agent.isActive) throw new DomainError('AGENT_NOT_VOICE_ENABLED', 'The agent is not active.');
   if (!agent.voiceEnabled || !agent.voicePipelineMode) {
     throw new DomainError(
@@ -57,7 +60,6 @@ export async function startSession(
       'The agent is not voice-enabled (voiceEnabled with a voicePipelineMode).',
     );
   }
-  const configured = await configuredProviders(ctx.db, ctx.orgId);
   const problems = modelsOfAgent(agent)
     .map((m) => unusableReason(m, configured, deps.runtime))
     .filter((r): r is string => r !== undefined);

@@ -3,10 +3,12 @@ import type { Db, Tx } from '../../db/client.ts';
 import { transcriptEntries, turnMetrics, voiceSessions } from '../../db/schema.ts';
 import { requireScope, type Ctx } from '../context.ts';
 import { notFound } from '../errors.ts';
+import { isPlausibleId } from '../ids.ts';
 import { serializeSessionDetail } from './serialize.ts';
 
 /** The organization's session row, or 404. */
 export async function loadSession(db: Db | Tx, orgId: string, id: string, forUpdate = false) {
+  if (!isPlausibleId(id)) throw notFound('Voice session');
   const query = db
     .select()
     .from(voiceSessions)
