@@ -12,7 +12,7 @@ import { newId } from '../domain/ids.ts';
 import type { App } from './app-types.ts';
 import type { ApiDeps } from './deps.ts';
 import { registerAuth } from './plugins/auth.ts';
-import { onFrameworkError, registerErrorHandling } from './plugins/errors.ts';
+import { onClientError, onFrameworkError, registerErrorHandling } from './plugins/errors.ts';
 import { listenForRevocations } from './plugins/revocations.ts';
 import { registerRoutes } from './routes/index.ts';
 
@@ -46,6 +46,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     frameworkErrors: onFrameworkError,
+    clientErrorHandler: onClientError,
   }).withTypeProvider<ZodTypeProvider>() as App;
 
   app.setValidatorCompiler(validatorCompiler);

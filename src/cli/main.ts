@@ -3,6 +3,7 @@ import { apiCommand } from './api.ts';
 import { keysCommand } from './keys.ts';
 import { mediaCommand } from './media.ts';
 import { startCommand } from './start.ts';
+import { workerCommand } from './worker.ts';
 
 const HELP = `parley — the Parley voice-agent platform
 
@@ -11,6 +12,7 @@ Usage: parley <command>
   start                 everything: API, embedded database and media server, worker, SIP gateway
   api                   the REST API alone
   media                 the embedded LiveKit-compatible media server alone
+  worker                the agent worker alone (registers as parley-agent)
   keys create --org <name> --name <label> [--scopes a,b] [--environment live|test] [--json]
                         create an API key (the organization is created if needed); prints it once
 
@@ -31,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
       return apiCommand(config);
     case 'media':
       return mediaCommand(config);
+    case 'worker':
+      return workerCommand(config);
     case 'keys':
       return keysCommand(config, rest);
     default:

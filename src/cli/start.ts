@@ -7,21 +7,30 @@ import { startApi } from './services/api.ts';
 import { ensureDevKey } from './services/dev-key.ts';
 import { startEmbeddedMedia, type RunningMedia } from './services/media.ts';
 import { onShutdown } from './shutdown.ts';
+import { startWorker } from '../worker/server.ts';
 
 /** `parley start`: the whole platform in one process tree, offline by default. */
 export async function startCommand(config: Config): Promise<number> {
   const logger = createLogger(config.LOG_LEVEL, 'parley');
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
-  const livekit = resolveLiveKit(config);
+  let livekit = resolveLiveKit(config);
   let media: RunningMedia | undefined;
-  if (livekit.embedded) media = await startEmbeddedMedia(config, livekit, logger);
+  if (livekit.embedded) {
+    media = await startEmbeddedMedia(config, livekit, logger);
+    // MEDIA_PORT=0 picks a free port: advertise the one we got.
+    livekit = { ...livekit, url: livekit.url.replace(/:\d+$/, `:${media.port}`) };
+  }
   const api = await startApi({
     config,
     database,
     livekit,
     logger: logger.child({ component: 'api' }),
-    health: async () => ({ media: livekit.embedded ? (media ? 'ok' : 'down') : 'external' }),
+    health: async () => ({
+      media: livekit.embedded ? (media ? 'ok' : 'down') : 'external',
+      worker: worker ? 'ok' : 'external',
+    }),
   });
+  const worker = config.START_WORKER ? await startWorker({ livekit, logLevel: config.LOG_LEVEL }) : undefined;
   const dev = database.mode === 'pglite' ? await ensureDevKey(database.db, config.dataDir) : undefined;
   const runtime = probeLocalRuntime();
 
@@ -32,6 +41,7 @@ export async function startCommand(config: Config): Promise<number> {
     `  Docs        ${api.url}/docs`,
     `  Playground  ${api.url}/playground`,
     `  Media       ${livekit.url}${livekit.embedded ? ' (embedded LiveKit-compatible server)' : ' (external LiveKit)'}`,
+    `  Worker      ${config.START_WORKER ? 'parley-agent (offline speech: flite, pocketsphinx, rules)' : 'not started here (START_WORKER=false; run parley worker)'}`,
     `  Database    ${database.mode === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
   ];
   if (dev) lines.push(`  API key     ${dev.key}   (development org${dev.created ? ', new' : ''})`);
@@ -48,6 +58,7 @@ export async function startCommand(config: Config): Promise<number> {
 
   await onShutdown(async () => {
     await api.close();
+    await worker?.close();
     await media?.close();
     await database.close();
   });

@@ -44,7 +44,7 @@ const migrationsDir = fileURLToPath(new URL('../../src/db/migrations', import.me
  * test database is a 0.5 s copy instead of a 5–9 s initdb. Built in a staging dir and renamed into
  * place, so concurrent builders never see a half-written template.
  */
-async function pgliteTemplate(): Promise<string> {
+export async function pgliteTemplate(): Promise<string> {
   const hash = createHash('sha256');
   for (const f of readdirSync(migrationsDir).sort())
     if (f.endsWith('.sql')) hash.update(readFileSync(join(migrationsDir, f)));

@@ -1,7 +1,9 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
+import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
 import { DomainError, type ErrorCode, type FieldIssue } from '../../domain/errors.ts';
+import { newId } from '../../domain/ids.ts';
 
 /** Sends the contract's error envelope. */
 export function sendError(
@@ -49,6 +51,32 @@ export function onFrameworkError(err: FastifyError, request: FastifyRequest, rep
     500,
     `An internal error occurred. Quote request id ${request.id} when reporting it.`,
   );
+}
+
+/**
+ * Requests Node's HTTP parser rejects before Fastify sees them (headers or URL over the size limit,
+ * broken syntax): answered on the socket with the same envelope and a request id.
+ */
+export function onClientError(err: ConnectionError, socket: Socket) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const requestId = newId.request();
+  const message =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? 'The request headers or URL are too large.'
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'The request did not arrive in time.'
+        : 'The request is malformed.';
+  const body = JSON.stringify({
+    error: { code: 'VALIDATION_ERROR', message, status: 400 },
+    meta: { requestId, timestamp: new Date().toISOString() },
+  });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }
 
 /** One mapping from every error to the envelope; unknown errors never leak their message. */

@@ -13,6 +13,7 @@ import * as phoneDelete from './phone-numbers/delete.ts';
 import * as phoneList from './phone-numbers/list.ts';
 import * as phoneUpdate from './phone-numbers/update.ts';
 import * as health from './system/health.ts';
+import * as playground from './system/playground.ts';
 import * as models from './voice/models.ts';
 import * as providers from './voice/providers.ts';
 import * as sessions from './voice/sessions.ts';
@@ -20,6 +21,7 @@ import * as voices from './voice/voices.ts';
 
 const routes = [
   health,
+  playground,
   voices,
   models,
   providers,

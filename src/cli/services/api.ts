@@ -7,6 +7,7 @@ import { roomControl } from '../../livekit/rooms.ts';
 import type { LiveKitTarget } from '../../livekit/credentials.ts';
 import { probeLocalRuntime } from '../../providers/local-runtime.ts';
 import { loadSecretKey, SecretCipher } from '../../secrets/cipher.ts';
+import { startSessionSweeper } from '../../domain/voice-sessions/sweeper.ts';
 
 export interface RunningApi {
   url: string;
@@ -32,6 +33,10 @@ export async function startApi(opts: {
     logger,
     health: opts.health,
   });
+  const stopSweeper = startSessionSweeper(database.db, (ids) =>
+    logger.warn({ sessionIds: ids }, 'sessions failed: their worker stopped responding'),
+  );
+  app.addHook('onClose', async () => stopSweeper());
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

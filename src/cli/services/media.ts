@@ -4,6 +4,7 @@ import type { LiveKitTarget } from '../../livekit/credentials.ts';
 
 export interface RunningMedia {
   url: string;
+  port: number;
   close(): Promise<void>;
 }
 
@@ -21,5 +22,5 @@ export async function startEmbeddedMedia(
     keys: { [livekit.apiKey]: livekit.apiSecret },
     logger: logger.child({ component: 'media' }),
   });
-  return { url: server.url, close: () => server.close() };
+  return { url: server.url, port: server.port, close: () => server.close() };
 }

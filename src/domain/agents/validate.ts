@@ -1,5 +1,6 @@
 import { getModel, type ModelType } from '../../catalog/index.ts';
 import type { agents } from '../../db/schema.ts';
+import { rulesConfigSchema } from '../../providers/rules/config.ts';
 import { validation, type FieldIssue } from '../errors.ts';
 
 type AgentValues = Omit<typeof agents.$inferInsert, 'id' | 'orgId'>;
@@ -41,6 +42,15 @@ export function validateAgent(values: AgentValues): void {
     for (const field of modeNeeds[values.voicePipelineMode]) {
       if (!values[field]) {
         issues.push({ field, message: `Required by voicePipelineMode '${values.voicePipelineMode}'.` });
+      }
+    }
+  }
+  const llm = values.modelId ? getModel(values.modelId) : undefined;
+  if (llm?.provider === 'local' && llm.name === 'rules' && values.llmModelParams) {
+    const parsed = rulesConfigSchema.safeParse(values.llmModelParams);
+    if (!parsed.success) {
+      for (const i of parsed.error.issues) {
+        issues.push({ field: ['llmModelParams', ...i.path.map(String)].join('.'), message: i.message });
       }
     }
   }

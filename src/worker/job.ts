@@ -1,0 +1,123 @@
+/**
+ * The agent job: one per voice session, run by @livekit/agents in a child process of the worker.
+ * Its default export is what the framework imports in that process.
+ */
+import { AutoSubscribe, defineAgent, log, voice, type JobContext, type JobProcess } from '@livekit/agents';
+import { RoomEvent, type RemoteParticipant } from '@livekit/rtc-node';
+import { loadConfig } from '../config/index.ts';
+import { openDatabase } from '../db/client.ts';
+import { finishSession, type EndReason } from '../domain/voice-sessions/end.ts';
+import { SessionRecorder } from '../domain/voice-sessions/record.ts';
+import { loadVad } from '../providers/vad/index.ts';
+import { CallRecorder } from './call-recorder.ts';
+import { CallLimits } from './lifecycle.ts';
+import { loadCall, sessionIdFromMetadata } from './load.ts';
+import { startMode } from './modes/index.ts';
+import { voiceBehaviour } from './voice-params.ts';
+
+const HEARTBEAT_MS = 5_000;
+
+/** Why the session closed when nothing set a reason first (limits and the agent set their own). */
+function endReasonOf(reason: string | undefined, callerLeft: boolean): EndReason {
+  if (callerLeft || reason === voice.CloseReason.PARTICIPANT_DISCONNECTED) return 'caller_hangup';
+  if (reason === voice.CloseReason.ERROR) return 'error';
+  return 'agent_ended';
+}
+
+async function runCall(ctx: JobContext): Promise<void> {
+  const logger = log().child({ component: 'parley-job' });
+  const sessionId = sessionIdFromMetadata(ctx.job.metadata);
+  if (!sessionId) {
+    logger.warn({ metadata: ctx.job.metadata }, 'dispatch without a Parley session id; leaving');
+    ctx.shutdown('no session');
+    return;
+  }
+  const config = loadConfig();
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.dataDir,
+    migrate: false,
+    poolSize: 3,
+  });
+  ctx.addShutdownCallback(() => database.close());
+
+  const spec = await loadCall(database.db, config, sessionId);
+  if ('error' in spec) {
+    logger.warn({ sessionId }, `not serving the call: ${spec.error}`);
+    ctx.shutdown(spec.error);
+    return;
+  }
+  const recorder = new SessionRecorder(database.db, sessionId);
+  await ctx.connect(undefined, AutoSubscribe.AUDIO_ONLY);
+  if (!(await recorder.activate(ctx.workerId))) {
+    logger.warn({ sessionId }, 'session was ended before the agent joined');
+    ctx.shutdown('session not startable');
+    return;
+  }
+  const heartbeat = setInterval(() => {
+    recorder.heartbeat().catch((err) => logger.warn({ err }, 'heartbeat failed'));
+  }, HEARTBEAT_MS);
+
+  const behaviour = voiceBehaviour(spec.agent);
+  let endReason: EndReason | undefined;
+  let callerLeft = false;
+  ctx.room.on(RoomEvent.ParticipantDisconnected, (p: RemoteParticipant) => {
+    if (p.identity === spec.session.participantIdentity) callerLeft = true;
+  });
+  let failed = false;
+  let session: voice.AgentSession | undefined;
+  const finish = async () => {
+    clearInterval(heartbeat);
+    limits.stop();
+    await calls.flush();
+    await finishSession(database.db, sessionId, {
+      status: failed ? 'failed' : 'ended',
+      endReason: endReason ?? endReasonOf(undefined, callerLeft),
+    });
+  };
+  const limits = new CallLimits(
+    { maxDurationSeconds: behaviour.maxDurationSeconds, idleTimeoutSeconds: behaviour.idleTimeoutSeconds },
+    (reason) => {
+      endReason = reason;
+      logger.info({ sessionId, reason }, 'ending the call');
+      // deleteRoomOnClose disconnects the caller once the session closes.
+      void session?.close();
+      ctx.deleteRoom().catch(() => undefined);
+    },
+  );
+  const calls = new CallRecorder(
+    recorder,
+    () => mode.current,
+    (err) => logger.warn({ err }, 'could not record a conversation item'),
+  );
+
+  ctx.addShutdownCallback(finish);
+  const mode = await startMode({
+    ctx,
+    spec,
+    behaviour,
+    vad: ctx.proc.userData.vad as never,
+    recorder,
+    calls,
+    logger,
+    onSession: (s) => {
+      session = s;
+      s.on(voice.AgentSessionEventTypes.UserStateChanged, () => limits.activity());
+      s.on(voice.AgentSessionEventTypes.AgentStateChanged, () => limits.activity());
+      s.on(voice.AgentSessionEventTypes.Close, (ev) => {
+        endReason ??= endReasonOf(ev.reason, callerLeft);
+        if (ev.error) failed = true;
+        void finish().finally(() => ctx.shutdown(String(ev.reason)));
+      });
+    },
+  });
+  limits.start();
+  logger.info({ sessionId, mode: mode.current }, 'call started');
+}
+
+export default defineAgent({
+  prewarm: async (proc: JobProcess) => {
+    proc.userData.vad = await loadVad('silero');
+  },
+  entry: runCall,
+});

@@ -1,0 +1,100 @@
+import { voice, type llm } from '@livekit/agents';
+import { buildPipeline, buildRealtime, instructionsOf } from './components.ts';
+import { greet } from './greeting.ts';
+import { HybridPolicy, type SwitchReason } from './hybrid-policy.ts';
+import { roomOptions, sessionOptions } from './session-options.ts';
+import { sayThroughRealtime } from './sts.ts';
+import type { ModeInput, RunningMode } from './types.ts';
+
+/**
+ * An AgentSession whose realtime-model failures are offered to a handler first: hybrid mode
+ * switches to the pipeline instead of letting the session close.
+ */
+class HybridAgentSession extends voice.AgentSession {
+  onRealtimeFailure?: (error: llm.RealtimeModelError) => boolean;
+
+  override _onError(error: Parameters<voice.AgentSession['_onError']>[0]): void {
+    if (error.type === 'realtime_model_error' && this.onRealtimeFailure?.(error)) return;
+    super._onError(error);
+  }
+}
+
+/**
+ * `hybrid`: start on the speech-to-speech model; fall back to the pipeline (keeping the
+ * conversation) when it fails or is too slow twice in a row. When the agent names a TTS voice, the
+ * STS model reasons in text and the agent's TTS voice speaks (half-cascade).
+ */
+export async function startHybrid(input: ModeInput): Promise<RunningMode> {
+  const pipeline = buildPipeline(input.spec);
+  const halfCascade = typeof input.spec.agent.ttsModelParams?.voice === 'string';
+  const realtime = buildRealtime({
+    ...input.spec,
+    agent: {
+      ...input.spec.agent,
+      stsModelParams: {
+        ...(input.spec.agent.stsModelParams ?? {}),
+        ...(halfCascade ? { modalities: ['text'] } : {}),
+      },
+    },
+  });
+  const instructions = instructionsOf(input.spec);
+  const session = new HybridAgentSession({
+    ...sessionOptions(input.behaviour),
+    vad: input.vad,
+    stt: pipeline.stt,
+    tts: pipeline.tts,
+    llm: realtime,
+  });
+  const state: { current: RunningMode['current'] } = { current: 'hybrid-sts' };
+  const policy = new HybridPolicy(input.behaviour.hybridMaxFirstAudioMs);
+
+  const switchToPipeline = (reason: SwitchReason, detail: string) => {
+    state.current = 'hybrid-pipeline';
+    input.logger.warn({ reason, detail }, 'hybrid: switching to the pipeline');
+    void input.recorder.modeSwitch('pipeline', `${reason}: ${detail}`).catch(() => undefined);
+    session.updateAgent(
+      new voice.Agent({
+        instructions,
+        chatCtx: session.history.copy(),
+        llm: pipeline.llm,
+        stt: pipeline.stt,
+        tts: pipeline.tts,
+      }),
+    );
+  };
+  session.onRealtimeFailure = (error) => {
+    const reason = policy.onStsError();
+    if (!reason) return false;
+    switchToPipeline(reason, error.error?.message ?? error.label);
+    return true;
+  };
+  input.calls.onAgentTurn = ({ voiceToVoiceMs }) => {
+    if (state.current !== 'hybrid-sts') return;
+    const reason = policy.onStsTurn(voiceToVoiceMs);
+    if (reason)
+      switchToPipeline(
+        reason,
+        `first audio over ${input.behaviour.hybridMaxFirstAudioMs} ms on two consecutive turns`,
+      );
+  };
+
+  input.calls.attach(session);
+  input.onSession(session);
+  await input.recorder.modeSwitch(
+    'sts',
+    halfCascade ? 'start (half-cascade: STS reasoning, TTS voice)' : 'start',
+  );
+  await session.start({
+    agent: new voice.Agent({ instructions }),
+    room: input.ctx.room,
+    inputOptions: {
+      ...roomOptions.inputOptions,
+      participantIdentity: input.spec.session.participantIdentity,
+    },
+    record: roomOptions.record,
+  });
+  greet(session, input.behaviour, (text, allow) =>
+    halfCascade ? session.say(text, { allowInterruptions: allow }) : sayThroughRealtime(session, text, allow),
+  );
+  return state;
+}

@@ -1,0 +1,33 @@
+import { voice } from '@livekit/agents';
+import { buildRealtime, instructionsOf } from './components.ts';
+import { greet } from './greeting.ts';
+import { roomOptions, sessionOptions } from './session-options.ts';
+import type { ModeInput, RunningMode } from './types.ts';
+
+/** Asks a realtime model to speak a fixed sentence (it has no text-to-speech of its own to call). */
+export function sayThroughRealtime(session: voice.AgentSession, text: string, allowInterruptions: boolean) {
+  session.generateReply({
+    instructions: `Say exactly the following sentence, and nothing else: "${text.replace(/"/g, "'")}"`,
+    allowInterruptions,
+  });
+}
+
+/** `sts`: a speech-to-speech (realtime) model hears and speaks. */
+export async function startSts(input: ModeInput): Promise<RunningMode> {
+  const model = buildRealtime(input.spec);
+  const session = new voice.AgentSession({ ...sessionOptions(input.behaviour), vad: input.vad, llm: model });
+  input.calls.attach(session);
+  input.onSession(session);
+  await input.recorder.modeSwitch('sts', 'start');
+  await session.start({
+    agent: new voice.Agent({ instructions: instructionsOf(input.spec) }),
+    room: input.ctx.room,
+    inputOptions: {
+      ...roomOptions.inputOptions,
+      participantIdentity: input.spec.session.participantIdentity,
+    },
+    record: roomOptions.record,
+  });
+  greet(session, input.behaviour, (text, allow) => sayThroughRealtime(session, text, allow));
+  return { current: 'sts' };
+}

@@ -1,0 +1,69 @@
+import { AgentServer, InferenceRunner, initializeLogger, ServerOptions } from '@livekit/agents';
+import { fileURLToPath } from 'node:url';
+import type { LiveKitTarget } from '../livekit/credentials.ts';
+import { AGENT_NAME } from '../livekit/token.ts';
+
+export interface RunningWorker {
+  close(): Promise<void>;
+}
+
+const JOB_ENTRY = fileURLToPath(new URL('./job.ts', import.meta.url));
+const LOCAL_EOT_RUNNER = 'lk_eot_audio';
+
+/**
+ * Parley's calls end turns by VAD silence (see modes/session-options.ts), so the framework's local
+ * audio end-of-turn model is never used; yet the worker would start a ~330 MB inference process for
+ * it. @livekit/agents 1.9 has no option for this: its registration is made a no-op here. Remove
+ * when the agent offers the model as a per-agent choice.
+ */
+function skipLocalEndOfTurnModel(): void {
+  if (Object.getOwnPropertyDescriptor(InferenceRunner.registeredRunners, LOCAL_EOT_RUNNER)?.get) return;
+  Object.defineProperty(InferenceRunner.registeredRunners, LOCAL_EOT_RUNNER, {
+    get: () => undefined,
+    set: () => undefined,
+    enumerable: false,
+    configurable: true,
+  });
+}
+
+/**
+ * Registers Parley's agent worker (`parley-agent`) with LiveKit, embedded or real. Each call runs
+ * in a job process forked by @livekit/agents; it inherits the tsx loader through execArgv.
+ */
+export async function startWorker(opts: {
+  livekit: LiveKitTarget;
+  logLevel: string;
+  /** Prewarmed idle job processes (each ~250 MB); default 1. */
+  idleProcesses?: number;
+}): Promise<RunningWorker> {
+  initializeLogger({ pretty: false, level: opts.logLevel === 'silent' ? 'fatal' : opts.logLevel });
+  skipLocalEndOfTurnModel();
+  const options = new ServerOptions({
+    agent: JOB_ENTRY,
+    agentName: AGENT_NAME,
+    wsURL: opts.livekit.url,
+    apiKey: opts.livekit.apiKey,
+    apiSecret: opts.livekit.apiSecret,
+    numIdleProcesses: opts.idleProcesses ?? 1,
+    host: '127.0.0.1',
+    production: true,
+    // A call may take a while to wind down (final transcript writes) after the room closes.
+    shutdownProcessTimeout: 10_000,
+  });
+  // The worker's health endpoint: a free port, so several workers (and tests) share a machine.
+  // ServerOptions treats 0 as "default 8081", so it is set after construction.
+  options.port = 0;
+  const server = new AgentServer(options);
+  const registered = new Promise<void>((resolve) => server.event.once('worker_registered', () => resolve()));
+  const running = server.run();
+  running.catch(() => undefined);
+  await Promise.race([
+    registered,
+    running.then(() => Promise.reject(new Error('worker stopped before registering'))),
+  ]);
+  return {
+    async close() {
+      await server.close();
+    },
+  };
+}

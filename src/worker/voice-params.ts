@@ -1,0 +1,61 @@
+import type { AgentRow } from './load.ts';
+
+/** The agent's voice behaviour with Parley's defaults filled in. */
+export interface VoiceBehaviour {
+  welcomeMode: 'aiInitiatesStatic' | 'aiInitiatesDynamic' | 'userInitiatesWait';
+  welcomeText?: string;
+  welcomePrompt?: string;
+  allowInterruptions: boolean;
+  welcomeAllowInterruptions: boolean;
+  /** Milliseconds of silence before the user's turn ends. */
+  minEndpointingDelayMs: number;
+  maxDurationSeconds: number;
+  idleTimeoutSeconds: number;
+  hybridMaxFirstAudioMs: number;
+}
+
+export const DEFAULT_MAX_DURATION_SECONDS = 1800;
+export const DEFAULT_IDLE_TIMEOUT_SECONDS = 120;
+export const DEFAULT_HYBRID_MAX_FIRST_AUDIO_MS = 1500;
+
+/** Reads `voiceParams` (validated on write) into typed settings. */
+export function voiceBehaviour(agent: AgentRow): VoiceBehaviour {
+  const p = (agent.voiceParams ?? {}) as Record<string, unknown>;
+  const hybrid = (p.hybrid ?? {}) as Record<string, unknown>;
+  const allowInterruptions = p.allowInterruptions !== false;
+  const welcomeMode =
+    p.welcomeMode === 'aiInitiatesDynamic' || p.welcomeMode === 'userInitiatesWait'
+      ? p.welcomeMode
+      : p.welcomeText || p.welcomeMode === 'aiInitiatesStatic'
+        ? 'aiInitiatesStatic'
+        : 'userInitiatesWait';
+  return {
+    welcomeMode,
+    welcomeText: typeof p.welcomeText === 'string' ? p.welcomeText : undefined,
+    welcomePrompt: typeof p.welcomePrompt === 'string' ? p.welcomePrompt : undefined,
+    allowInterruptions,
+    welcomeAllowInterruptions: agent.welcomeAllowInterruptions ?? allowInterruptions,
+    minEndpointingDelayMs: typeof p.minEndpointingDelay === 'number' ? p.minEndpointingDelay * 1000 : 500,
+    maxDurationSeconds:
+      typeof p.maxDurationInSeconds === 'number' ? p.maxDurationInSeconds : DEFAULT_MAX_DURATION_SECONDS,
+    idleTimeoutSeconds:
+      typeof p.idleTimeoutInSeconds === 'number' ? p.idleTimeoutInSeconds : DEFAULT_IDLE_TIMEOUT_SECONDS,
+    hybridMaxFirstAudioMs:
+      typeof hybrid.maxFirstAudioMs === 'number' ? hybrid.maxFirstAudioMs : DEFAULT_HYBRID_MAX_FIRST_AUDIO_MS,
+  };
+}
+
+/** Phrases the caller is likely to say: STT key terms plus the rules' example phrases. */
+export function expectedPhrases(agent: AgentRow): string[] {
+  const phrases: string[] = [];
+  const keyTerms = (agent.sttModelParams as { keyTerms?: unknown } | null)?.keyTerms;
+  if (Array.isArray(keyTerms)) phrases.push(...keyTerms.filter((k): k is string => typeof k === 'string'));
+  const intents = (agent.llmModelParams as { intents?: unknown } | null)?.intents;
+  if (Array.isArray(intents)) {
+    for (const intent of intents as { examples?: unknown }[]) {
+      if (Array.isArray(intent?.examples))
+        phrases.push(...intent.examples.filter((e): e is string => typeof e === 'string'));
+    }
+  }
+  return phrases;
+}

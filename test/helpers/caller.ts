@@ -1,0 +1,186 @@
+import {
+  AudioFrame,
+  AudioSource,
+  AudioStream,
+  LocalAudioTrack,
+  Room,
+  RoomEvent,
+  TrackKind,
+  TrackPublishOptions,
+  TrackSource,
+} from '@livekit/rtc-node';
+import type { RemoteTrack, TextStreamReader } from '@livekit/rtc-node';
+import { resamplePcm16 } from '../../src/audio/resample.ts';
+import { FliteSynthesizer } from '../../src/providers/flite/index.ts';
+
+const RATE = 48_000;
+const FRAME = 480; // 10 ms
+/** Peak amplitude above which a received frame counts as agent speech. */
+export const SPEECH_PEAK = 300;
+
+/** One `lk.transcription` segment as the caller received it. */
+export interface Segment {
+  id: string;
+  identity: string;
+  text: string;
+  final: boolean;
+  done: boolean;
+  receivedAt: number;
+}
+
+let synth: FliteSynthesizer | undefined;
+
+/** Caller speech: flite (kal16) audio at 48 kHz. */
+export async function speech(text: string, voice: 'kal16' | 'slt' = 'kal16'): Promise<Int16Array> {
+  synth ??= new FliteSynthesizer();
+  const r = await synth.synthesize(text, voice);
+  return resamplePcm16(r.samples, r.sampleRate, RATE);
+}
+
+export async function closeSpeech(): Promise<void> {
+  await synth?.close();
+  synth = undefined;
+}
+
+/**
+ * A phone-like caller over rtc-node: publishes a continuous microphone stream (silence unless it
+ * is speaking, paced by the wall clock), records the agent's audio with timestamps, and collects
+ * the transcription streams.
+ */
+export class Caller {
+  readonly room = new Room();
+  readonly segments = new Map<string, Segment>();
+  /** Received agent audio: 10 ms frames with their arrival time. */
+  readonly agentFrames: { at: number; peak: number; data: Int16Array }[] = [];
+  #source = new AudioSource(RATE, 1, 1000);
+  #queue: Int16Array[] = [];
+  #pump?: NodeJS.Timeout;
+  #sent = 0;
+  #startedAt = 0;
+  /** When the last queued speech frame was handed to the source. */
+  lastSpeechSentAt = 0;
+
+  async connect(url: string, token: string): Promise<void> {
+    this.room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack) => {
+      if (track.kind === TrackKind.KIND_AUDIO) void this.#record(track);
+    });
+    this.room.registerTextStreamHandler('lk.transcription', (reader: TextStreamReader, info) => {
+      void this.#readSegment(reader, info.identity);
+    });
+    // The agent reports session events on this topic; a caller has no use for them.
+    this.room.registerByteStreamHandler(
+      'lk.agent.session',
+      (reader) => void reader.readAll().catch(() => undefined),
+    );
+    await this.room.connect(url, token, { autoSubscribe: true, dynacast: false });
+    const track = LocalAudioTrack.createAudioTrack('microphone', this.#source);
+    const options = new TrackPublishOptions();
+    options.source = TrackSource.SOURCE_MICROPHONE;
+    await this.room.localParticipant!.publishTrack(track, options);
+    this.#startedAt = Date.now();
+    this.#pump = setInterval(() => this.#tick(), 5);
+  }
+
+  /** Queues speech; resolves when its last frame has been sent. */
+  async say(pcm48k: Int16Array): Promise<number> {
+    for (let i = 0; i < pcm48k.length; i += FRAME) {
+      const frame = new Int16Array(FRAME);
+      frame.set(pcm48k.subarray(i, i + FRAME));
+      this.#queue.push(frame);
+    }
+    while (this.#queue.length) await new Promise((r) => setTimeout(r, 10));
+    return this.lastSpeechSentAt;
+  }
+
+  #tick() {
+    // Send as many 10 ms frames as wall-clock time allows, so the stream never stalls or races.
+    const due = Math.floor((Date.now() - this.#startedAt) / 10);
+    while (this.#sent < due) {
+      const speech = this.#queue.shift();
+      const frame = speech ?? new Int16Array(FRAME);
+      if (speech) this.lastSpeechSentAt = Date.now();
+      this.#sent++;
+      this.#source.captureFrame(new AudioFrame(frame, RATE, 1, FRAME)).catch(() => undefined);
+    }
+  }
+
+  async #record(track: RemoteTrack) {
+    const stream = new AudioStream(track, { sampleRate: RATE, numChannels: 1 });
+    for await (const frame of stream as unknown as AsyncIterable<AudioFrame>) {
+      const data = new Int16Array(frame.data);
+      let peak = 0;
+      for (const s of data) peak = Math.max(peak, Math.abs(s));
+      this.agentFrames.push({ at: Date.now(), peak, data });
+    }
+  }
+
+  async #readSegment(reader: TextStreamReader, identity: string) {
+    const attrs = reader.info.attributes ?? {};
+    const id = attrs['lk.segment_id'] ?? reader.info.streamId;
+    const seg: Segment = this.segments.get(id) ?? {
+      id,
+      identity,
+      text: '',
+      final: false,
+      done: false,
+      receivedAt: Date.now(),
+    };
+    seg.text = '';
+    seg.final = attrs['lk.transcription_final'] === 'true';
+    this.segments.set(id, seg);
+    for await (const chunk of reader) seg.text += chunk;
+    seg.done = true;
+  }
+
+  /** Completed segments from the agent (identity `agent-…`) or the caller, in arrival order. */
+  texts(from: 'agent' | 'user'): string[] {
+    return [...this.segments.values()]
+      .filter((s) => s.done && s.identity.startsWith('agent-') === (from === 'agent'))
+      .sort((a, b) => a.receivedAt - b.receivedAt)
+      .map((s) => s.text.trim())
+      .filter(Boolean);
+  }
+
+  /** The first agent frame louder than {@link SPEECH_PEAK} at or after `t`. */
+  firstAgentAudioAfter(t: number): number | undefined {
+    return this.agentFrames.find((f) => f.at >= t && f.peak > SPEECH_PEAK)?.at;
+  }
+
+  /** Agent audio received between two times, as 48 kHz PCM. */
+  agentAudio(from: number, to = Date.now()): Int16Array {
+    const frames = this.agentFrames.filter((f) => f.at >= from && f.at <= to);
+    const out = new Int16Array(frames.reduce((n, f) => n + f.data.length, 0));
+    let o = 0;
+    for (const f of frames) {
+      out.set(f.data, o);
+      o += f.data.length;
+    }
+    return out;
+  }
+
+  /** True while the agent's audio has been loud within the last `windowMs`. */
+  agentSpeaking(windowMs = 300): boolean {
+    const last = this.agentFrames.at(-1);
+    return !!last && this.agentFrames.some((f) => f.at >= Date.now() - windowMs && f.peak > SPEECH_PEAK);
+  }
+
+  async hangUp(): Promise<void> {
+    clearInterval(this.#pump);
+    await this.room.disconnect();
+  }
+}
+
+/** Polls `check` every 50 ms until it returns a value, or fails with `what` after `timeoutMs`. */
+export async function waitUntil<T>(
+  check: () => T | undefined | false,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
