@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { chunkPcm16, concatPcm16, pcmDurationMs, rmsDbfs, silencePcm16 } from './pcm.ts';
+import { Pcm16Resampler, resamplePcm16 } from './resample.ts';
+import { WavFormatError, decodeWav, encodeWav } from './wav.ts';
+
+function tone(freq: number, sampleRate: number, seconds: number, amplitude = 10000): Int16Array {
+  const out = new Int16Array(Math.round(sampleRate * seconds));
+  for (let i = 0; i < out.length; i++)
+    out[i] = Math.round(amplitude * Math.sin((2 * Math.PI * freq * i) / sampleRate));
+  return out;
+}
+
+/** Zero crossings per second, a cheap frequency estimate for a pure tone. */
+function estimateFrequency(samples: Int16Array, sampleRate: number): number {
+  let crossings = 0;
+  for (let i = 1; i < samples.length; i++) if (samples[i - 1]! < 0 !== samples[i]! < 0) crossings++;
+  return crossings / 2 / (samples.length / sampleRate);
+}
+
+describe('wav', () => {
+  it('round-trips 16-bit PCM', () => {
+    const samples = Int16Array.from([0, 1, -1, 32767, -32768, 1234]);
+    const decoded = decodeWav(encodeWav({ samples, sampleRate: 8000, channels: 2 }));
+    assert.deepEqual(decoded, { samples, sampleRate: 8000, channels: 2 });
+  });
+
+  it('skips unknown chunks and tolerates an oversized data length', () => {
+    const wav = encodeWav({ samples: Int16Array.from([5, 6, 7]), sampleRate: 16000, channels: 1 });
+    const list = Buffer.concat([Buffer.from('LIST'), Buffer.from([3, 0, 0, 0, 1, 2, 3, 0])]);
+    const withList = Buffer.concat([wav.subarray(0, 36), list, wav.subarray(36)]);
+    withList.writeUInt32LE(0xffffffff, 36 + list.length + 4);
+    assert.deepEqual(Array.from(decodeWav(withList).samples), [5, 6, 7]);
+  });
+
+  it('rejects non-PCM16 input', () => {
+    assert.throws(() => decodeWav(Buffer.from('not a wav file at all')), WavFormatError);
+    const wav = encodeWav({ samples: new Int16Array(2), sampleRate: 8000, channels: 1 });
+    wav.writeUInt16LE(8, 34);
+    assert.throws(() => decodeWav(wav), /16-bit PCM/);
+  });
+});
+
+describe('pcm', () => {
+  it('chunks, concatenates and measures', () => {
+    const samples = Int16Array.from({ length: 10 }, (_, i) => i);
+    const chunks = [...chunkPcm16(samples, 4)];
+    assert.deepEqual(
+      chunks.map((c) => c.length),
+      [4, 4, 2],
+    );
+    assert.deepEqual(concatPcm16(chunks), samples);
+    assert.equal(pcmDurationMs(16000, 16000), 1000);
+    assert.equal(silencePcm16(20, 16000).length, 320);
+    assert.equal(rmsDbfs(silencePcm16(10, 8000)), -Infinity);
+    assert.ok(Math.abs(rmsDbfs(tone(1000, 16000, 1, 32767)) + 3.01) < 0.1);
+  });
+});
+
+describe('resample', () => {
+  for (const [from, to] of [
+    [48000, 16000],
+    [16000, 48000],
+    [8000, 16000],
+    [24000, 16000],
+    [22050, 16000],
+    [16000, 8000],
+  ] as const) {
+    it(`keeps a 440 Hz tone's pitch and level from ${from} to ${to} Hz`, () => {
+      const input = tone(440, from, 1);
+      const output = resamplePcm16(input, from, to);
+      assert.equal(output.length, Math.ceil((input.length * to) / from));
+      const middle = output.subarray(Math.round(to * 0.1), Math.round(to * 0.9));
+      assert.ok(
+        Math.abs(estimateFrequency(middle, to) - 440) < 3,
+        `frequency ${estimateFrequency(middle, to)}`,
+      );
+      const levelChange =
+        rmsDbfs(middle) - rmsDbfs(input.subarray(Math.round(from * 0.1), Math.round(from * 0.9)));
+      assert.ok(Math.abs(levelChange) < 0.3, `level changed by ${levelChange} dB`);
+    });
+  }
+
+  it('gives the same result in chunks as in one call', () => {
+    const input = tone(300, 24000, 0.5);
+    const whole = resamplePcm16(input, 24000, 16000);
+    const resampler = new Pcm16Resampler(24000, 16000);
+    const parts = [...chunkPcm16(input, 241)].map((c) => resampler.push(c));
+    parts.push(resampler.flush());
+    assert.deepEqual(concatPcm16(parts), whole);
+  });
+
+  it('removes content above the new Nyquist frequency instead of aliasing it', () => {
+    const output = resamplePcm16(tone(6000, 48000, 1), 48000, 8000);
+    assert.ok(rmsDbfs(output.subarray(800, 7200)) < rmsDbfs(tone(6000, 48000, 1)) - 40);
+  });
+});

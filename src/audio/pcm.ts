@@ -1,0 +1,49 @@
+/**
+ * Small operations on 16-bit PCM sample arrays (mono or interleaved).
+ */
+
+/** Concatenates sample arrays into one new array. */
+export function concatPcm16(parts: readonly Int16Array[]): Int16Array {
+  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/**
+ * Splits samples into consecutive chunks of `chunkSamples` (the last one may be shorter).
+ * The chunks are views on the input, not copies.
+ */
+export function* chunkPcm16(samples: Int16Array, chunkSamples: number): Generator<Int16Array> {
+  if (!Number.isInteger(chunkSamples) || chunkSamples <= 0) {
+    throw new RangeError(`chunkSamples must be a positive integer, got ${chunkSamples}`);
+  }
+  for (let offset = 0; offset < samples.length; offset += chunkSamples) {
+    yield samples.subarray(offset, Math.min(offset + chunkSamples, samples.length));
+  }
+}
+
+/** Returns `durationMs` of digital silence at `sampleRate` (mono). */
+export function silencePcm16(durationMs: number, sampleRate: number): Int16Array {
+  return new Int16Array(Math.round((durationMs * sampleRate) / 1000));
+}
+
+/** Duration in milliseconds of `sampleCount` mono samples at `sampleRate`. */
+export function pcmDurationMs(sampleCount: number, sampleRate: number): number {
+  return (sampleCount * 1000) / sampleRate;
+}
+
+/**
+ * Root-mean-square level in dBFS (0 dB is a full-scale square wave); `-Infinity` for silence
+ * or an empty array.
+ */
+export function rmsDbfs(samples: Int16Array): number {
+  if (samples.length === 0) return -Infinity;
+  let sum = 0;
+  for (const s of samples) sum += s * s;
+  const rms = Math.sqrt(sum / samples.length) / 32768;
+  return rms === 0 ? -Infinity : 20 * Math.log10(rms);
+}

@@ -1,0 +1,17 @@
+/** Minimal pino-compatible logger surface used by the media server. */
+export interface MediaServerLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+const noop = (): void => {};
+
+/** A logger that discards everything; the default when none is configured. */
+export const silentLogger: MediaServerLogger = { info: noop, warn: noop, error: noop, debug: noop };
+
+/** Extracts a loggable message from an unknown thrown value. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,32 @@
+/** One entry point for the VADs the worker can use. */
+import type { VAD } from '@livekit/agents';
+import { FvadVAD } from './fvad-vad.ts';
+import type { FvadVADOptions } from './fvad-options.ts';
+
+/** Which VAD: `silero` (onnxruntime, robust to noise) or `fvad` (tiny WebRTC VAD, the fallback). */
+export type VadKind = 'silero' | 'fvad';
+
+/** Options shared by both kinds (milliseconds); `mode` and `frameMs` apply to fvad only. */
+export interface LoadVadOptions extends FvadVADOptions {
+  /** silero only: speech probability that counts as speech (default 0.5). */
+  activationThreshold?: number;
+}
+
+/**
+ * Loads a VAD, offline. `silero` uses the model and the CPU onnxruntime binary shipped in
+ * `@livekit/agents-plugin-silero` (150–300 ms to load; call it in `prewarm`); `fvad` loads in a
+ * few milliseconds.
+ *
+ * @throws when silero's onnxruntime cannot load; callers may fall back to `fvad`.
+ */
+export async function loadVad(kind: VadKind, options: LoadVadOptions = {}): Promise<VAD> {
+  const { activationThreshold, mode, frameMs, ...shared } = options;
+  if (kind === 'fvad') return FvadVAD.load({ ...shared, mode, frameMs });
+  const silero = await import('@livekit/agents-plugin-silero');
+  return silero.VAD.load({
+    forceCPU: true,
+    ...Object.fromEntries(
+      Object.entries({ ...shared, activationThreshold }).filter(([, v]) => v !== undefined),
+    ),
+  });
+}
