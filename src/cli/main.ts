@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from '../config/index.ts';
 import { apiCommand } from './api.ts';
 import { keysCommand } from './keys.ts';
 import { mediaCommand } from './media.ts';
+import { sipCommand } from './sip.ts';
 import { startCommand } from './start.ts';
 import { workerCommand } from './worker.ts';
 
@@ -13,6 +14,8 @@ Usage: parley <command>
   api                   the REST API alone
   media                 the embedded LiveKit-compatible media server alone
   worker                the agent worker alone (registers as parley-agent)
+  sip                   the SIP gateway alone (UDP and TCP on SIP_PORT)
+  sip config <+E164> …  a number's SIP settings: digest credentials, trusted ranges, call limit
   keys create --org <name> --name <label> [--scopes a,b] [--environment live|test] [--json]
                         create an API key (the organization is created if needed); prints it once
 
@@ -35,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
       return mediaCommand(config);
     case 'worker':
       return workerCommand(config);
+    case 'sip':
+      return sipCommand(config, rest);
     case 'keys':
       return keysCommand(config, rest);
     default:

@@ -8,6 +8,7 @@ import { ensureDevKey } from './services/dev-key.ts';
 import { startEmbeddedMedia, type RunningMedia } from './services/media.ts';
 import { onShutdown } from './shutdown.ts';
 import { startWorker } from '../worker/server.ts';
+import { sipBannerLine, startSipFromConfig } from '../sip/index.ts';
 
 /** `parley start`: the whole platform in one process tree, offline by default. */
 export async function startCommand(config: Config): Promise<number> {
@@ -31,6 +32,13 @@ export async function startCommand(config: Config): Promise<number> {
     }),
   });
   const worker = config.START_WORKER ? await startWorker({ livekit, logLevel: config.LOG_LEVEL }) : undefined;
+  // SIP_PORT=0 picks a free port (tests); the banner shows the one in use.
+  const sip = await startSipFromConfig({
+    config,
+    database,
+    livekit,
+    logger: logger.child({ component: 'sip' }),
+  });
   const dev = database.mode === 'pglite' ? await ensureDevKey(database.db, config.dataDir) : undefined;
   const runtime = probeLocalRuntime();
 
@@ -42,6 +50,7 @@ export async function startCommand(config: Config): Promise<number> {
     `  Playground  ${api.url}/playground`,
     `  Media       ${livekit.url}${livekit.embedded ? ' (embedded LiveKit-compatible server)' : ' (external LiveKit)'}`,
     `  Worker      ${config.START_WORKER ? 'parley-agent (offline speech: flite, pocketsphinx, rules)' : 'not started here (START_WORKER=false; run parley worker)'}`,
+    sipBannerLine(config, sip.port),
     `  Database    ${database.mode === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
   ];
   if (dev) lines.push(`  API key     ${dev.key}   (development org${dev.created ? ', new' : ''})`);
@@ -57,6 +66,7 @@ export async function startCommand(config: Config): Promise<number> {
   console.log(lines.join('\n'));
 
   await onShutdown(async () => {
+    await sip.close();
     await api.close();
     await worker?.close();
     await media?.close();

@@ -23,6 +23,20 @@ export const envSchema = z.object({
   PARLEY_PUBLIC_HOST: optionalString,
   SIP_PORT: port(5060),
   SIP_TRUSTED_CIDRS: z.string().default('127.0.0.0/8,::1/128'),
+  SIP_HOST: z.string().default('0.0.0.0').describe('Address the SIP gateway binds (UDP and TCP).'),
+  SIP_MAX_CALLS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(100)
+    .describe('Concurrent calls per gateway; more get 486.'),
+  SIP_RTP_PORT_MIN: port(0).describe('Lowest RTP port (0 with SIP_RTP_PORT_MAX 0: any free port).'),
+  SIP_RTP_PORT_MAX: port(0),
+  SIP_RTP_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  SIP_DEFAULT_COUNTRY_CODE: z
+    .string()
+    .regex(/^[1-9]\d{0,2}$/, 'digits of a country calling code, such as 1 or 44')
+    .default('1'),
   PARLEY_SECRET_KEY: optionalString,
   SESSION_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(6000),

@@ -80,6 +80,9 @@ export const registry: Record<string, Factories> = {
     STT: (i) =>
       new openai.STT({
         model: i.model.name,
+        // The plugin defaults to the realtime websocket; models the catalog lists as non-streaming
+        // (whisper-1) go to POST /audio/transcriptions per utterance, cut by the session's VAD.
+        useRealtime: i.model.streaming === true,
         language: (i.language ?? 'en').split('-')[0]!,
         apiKey: requireKey(i),
         baseURL: i.credentials?.baseUrl,

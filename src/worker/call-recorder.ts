@@ -13,6 +13,8 @@ const ms = (seconds: number | undefined) => (seconds === undefined ? null : Math
 export class CallRecorder {
   #chain: Promise<void> = Promise.resolve();
   #lastUser?: ChatMessage;
+  /** When the user's current turn ended (ms): the earliest end-of-turn signal since they last spoke. */
+  #turnEndedAt?: number;
   /** Called for every agent reply with its voice-to-voice latency (ms), for the hybrid policy. */
   onAgentTurn?: (turn: { voiceToVoiceMs: number | null; interrupted: boolean }) => void;
 
@@ -23,6 +25,17 @@ export class CallRecorder {
   ) {}
 
   attach(session: voice.AgentSession): void {
+    // Realtime (sts/hybrid) replies carry no e2eLatency; their voice-to-voice time is measured from
+    // the end of the user's turn: whichever came first of the local VAD hearing them stop and the
+    // model starting its reply (a realtime model creates it on its own end-of-turn detection).
+    const turnEnded = (at: number) => (this.#turnEndedAt = Math.min(this.#turnEndedAt ?? at, at));
+    session.on(voice.AgentSessionEventTypes.UserStateChanged, (ev) => {
+      if (ev.newState === 'speaking') this.#turnEndedAt = undefined;
+      else if (ev.oldState === 'speaking') turnEnded(ev.createdAt);
+    });
+    session.on(voice.AgentSessionEventTypes.SpeechCreated, (ev) => {
+      if (!ev.userInitiated) turnEnded(ev.createdAt);
+    });
     session.on(voice.AgentSessionEventTypes.ConversationItemAdded, (ev) => {
       const item = ev.item;
       if (item.type !== 'message') return;
@@ -69,7 +82,14 @@ export class CallRecorder {
     );
     // A reply to something the user said is a turn; the greeting is not.
     if (!user) return;
-    const voiceToVoice = ms(m.e2eLatency);
+    const endedAt = this.#turnEndedAt;
+    const measured =
+      m.startedSpeakingAt !== undefined && endedAt !== undefined
+        ? m.startedSpeakingAt - endedAt / 1000
+        : undefined;
+    const voiceToVoice = ms(m.e2eLatency) ?? (measured !== undefined && measured > 0 ? ms(measured) : null);
+    // The mode that answered this turn (onAgentTurn may switch hybrid mode for the next one).
+    const mode = this.mode();
     this.onAgentTurn?.({ voiceToVoiceMs: voiceToVoice, interrupted: item.interrupted });
     this.#enqueue(() =>
       this.recorder.turn({
@@ -77,7 +97,7 @@ export class CallRecorder {
         llmTimeToFirstToken: ms(m.llmNodeTtft),
         ttsTimeToFirstByte: ms(m.ttsNodeTtfb),
         voiceToVoice,
-        mode: this.mode(),
+        mode,
       }),
     );
   }

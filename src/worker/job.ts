@@ -39,7 +39,10 @@ async function runCall(ctx: JobContext): Promise<void> {
     migrate: false,
     poolSize: 3,
   });
-  ctx.addShutdownCallback(() => database.close());
+  // Shutdown callbacks run in order: the call's final writes are registered later but must land
+  // before the pool closes, so closing is chained after them (see `closeDatabase`).
+  let closeDatabase = () => database.close();
+  ctx.addShutdownCallback(() => closeDatabase());
 
   const spec = await loadCall(database.db, config, sessionId);
   if ('error' in spec) {
@@ -66,15 +69,18 @@ async function runCall(ctx: JobContext): Promise<void> {
   });
   let failed = false;
   let session: voice.AgentSession | undefined;
-  const finish = async () => {
-    clearInterval(heartbeat);
-    limits.stop();
-    await calls.flush();
-    await finishSession(database.db, sessionId, {
-      status: failed ? 'failed' : 'ended',
-      endReason: endReason ?? endReasonOf(undefined, callerLeft),
-    });
-  };
+  // Runs once, whichever comes first: the session closing or the job shutting down.
+  let finished: Promise<void> | undefined;
+  const finish = () =>
+    (finished ??= (async () => {
+      clearInterval(heartbeat);
+      limits.stop();
+      await calls.flush();
+      await finishSession(database.db, sessionId, {
+        status: failed ? 'failed' : 'ended',
+        endReason: endReason ?? endReasonOf(undefined, callerLeft),
+      });
+    })());
   const limits = new CallLimits(
     { maxDurationSeconds: behaviour.maxDurationSeconds, idleTimeoutSeconds: behaviour.idleTimeoutSeconds },
     (reason) => {
@@ -91,7 +97,7 @@ async function runCall(ctx: JobContext): Promise<void> {
     (err) => logger.warn({ err }, 'could not record a conversation item'),
   );
 
-  ctx.addShutdownCallback(finish);
+  closeDatabase = () => finish().finally(() => database.close());
   const mode = await startMode({
     ctx,
     spec,

@@ -10,6 +10,9 @@ export interface RunningWorker {
 const JOB_ENTRY = fileURLToPath(new URL('./job.ts', import.meta.url));
 const LOCAL_EOT_RUNNER = 'lk_eot_audio';
 
+/** Concurrent calls per worker before it reports itself full (see bench/voice.ts for capacity). */
+export const DEFAULT_MAX_CALLS = 8;
+
 /**
  * Parley's calls end turns by VAD silence (see modes/session-options.ts), so the framework's local
  * audio end-of-turn model is never used; yet the worker would start a ~330 MB inference process for
@@ -35,7 +38,10 @@ export async function startWorker(opts: {
   logLevel: string;
   /** Prewarmed idle job processes (each ~250 MB); default 1. */
   idleProcesses?: number;
+  /** Calls one worker takes before it reports itself full; default {@link DEFAULT_MAX_CALLS}. */
+  maxCalls?: number;
 }): Promise<RunningWorker> {
+  const maxCalls = opts.maxCalls ?? DEFAULT_MAX_CALLS;
   initializeLogger({ pretty: false, level: opts.logLevel === 'silent' ? 'fatal' : opts.logLevel });
   skipLocalEndOfTurnModel();
   const options = new ServerOptions({
@@ -47,6 +53,13 @@ export async function startWorker(opts: {
     numIdleProcesses: opts.idleProcesses ?? 1,
     host: '127.0.0.1',
     production: true,
+    // The framework's default load is machine CPU above 70 %, which refuses calls whenever
+    // anything else keeps the machine busy (the API, the media server, another call's speech
+    // engines). Load is the share of call slots in use instead: full at maxCalls calls.
+    loadFunc: async (server) => server.activeJobs.length / maxCalls,
+    loadThreshold: 1,
+    // Prewarming a job process (Silero VAD, flite) takes seconds on a busy 2-core machine.
+    initializeProcessTimeout: 60_000,
     // A call may take a while to wind down (final transcript writes) after the room closes.
     shutdownProcessTimeout: 10_000,
   });

@@ -39,7 +39,7 @@ async function readGeneration(ev: llm.GenerationCreatedEvent): Promise<Heard[]> 
         for (const s of f.data) heard.peak = Math.max(heard.peak, Math.abs(s));
       }
     })();
-    heard.modalities = await msg.modalities;
+    heard.modalities = (await msg.modalities) ?? [];
     await Promise.all([text, audio]);
     out.push(heard);
   }
@@ -109,7 +109,7 @@ describe('fake OpenAI Realtime server with the real 1.9 client', { timeout: 60_0
       await waitUntil(() => fake.sessionUpdates.length > 0, 5000, 'a session.update');
       assert.match(fake.handshakes.at(-1)!.url, /^\/v1\/realtime\?model=gpt-realtime$/);
       assert.equal(fake.handshakes.at(-1)!.authorization, 'Bearer sk-fake');
-      const update = fake.sessionUpdates[0]!;
+      const update = fake.sessionUpdates[0]!.session;
       assert.equal(update.type, 'realtime');
       assert.deepEqual(update.output_modalities, ['audio']);
       assert.equal(update.audio.output.voice, 'marin');
@@ -149,7 +149,7 @@ describe('fake OpenAI Realtime server with the real 1.9 client', { timeout: 60_0
       assert.match(msg!.text, /^Realtime reply number \d+\.$/);
       assert.deepEqual(msg!.modalities, ['text']);
       assert.equal(msg!.samples, 0);
-      assert.deepEqual(fake.sessionUpdates.at(-1)!.output_modalities ?? ['text'], ['text']);
+      assert.deepEqual(fake.sessions.get(fake.connections)!.output_modalities, ['text']);
     } finally {
       await rt.session.close();
     }

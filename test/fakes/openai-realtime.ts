@@ -202,8 +202,10 @@ function mergeDeep(target: Record<string, any>, patch: Record<string, any>): Rec
 export class FakeRealtimeServer {
   /** Every client event received (audio appends included), in order. */
   readonly received: ReceivedEvent[] = [];
-  /** `session` payloads of every `session.update`, in order. */
-  readonly sessionUpdates: Record<string, any>[] = [];
+  /** `session` payloads of every `session.update`, in order, with the connection they came on. */
+  readonly sessionUpdates: { connection: number; session: Record<string, any> }[] = [];
+  /** Each connection's current session configuration (after every update), by connection index. */
+  readonly sessions = new Map<number, Record<string, any>>();
   /** Every `conversation.item.create` item. */
   readonly itemsCreated: Record<string, any>[] = [];
   /** Every `response.create` event's `response` (or `{}`). */
@@ -271,6 +273,11 @@ export class FakeRealtimeServer {
   /** The `baseUrl` to give the OpenAI client (`http://127.0.0.1:PORT/v1`). */
   get baseUrl(): string {
     return `http://127.0.0.1:${this.#port}/v1`;
+  }
+
+  /** Indexes of the connections whose session instructions contain `text`. */
+  connectionsWith(text: string): number[] {
+    return [...this.sessions].filter(([, s]) => String(s.instructions ?? '').includes(text)).map(([i]) => i);
   }
 
   /** Client event types received, optionally since index `from` of {@link received}. */
@@ -362,6 +369,7 @@ export class FakeRealtimeServer {
 
   #accept(ws: WebSocket, model: string): void {
     const conn = new Connection(ws, ++this.connections, model);
+    this.sessions.set(conn.index, conn.session);
     this.#live.add(conn);
     ws.on('close', () => {
       this.#live.delete(conn);
@@ -403,8 +411,8 @@ export class FakeRealtimeServer {
   async #handle(conn: Connection, ev: Record<string, any>): Promise<void> {
     switch (ev.type) {
       case 'session.update': {
-        this.sessionUpdates.push(ev.session ?? {});
-        mergeDeep(conn.session, ev.session ?? {});
+        this.sessionUpdates.push({ connection: conn.index, session: ev.session ?? {} });
+        mergeDeep(conn.session, structuredClone(ev.session ?? {}));
         conn.send({ type: 'session.updated', session: conn.session });
         return;
       }

@@ -41,15 +41,13 @@ async function startWorker(name: string): Promise<RunningProcess> {
 function observeAgent(room: Room) {
   const seen = {
     audio: new AudioCollector(room),
-    agentIdentity: '',
-    agentKind: undefined as ParticipantKind | undefined,
+    /** The agent may join before or after the user, so look it up rather than wait for an event. */
+    get agent() {
+      return [...room.remoteParticipants.values()].find((p) => p.identity.startsWith('agent-'));
+    },
     transcript: '',
     disconnectReason: undefined as DisconnectReason | undefined,
   };
-  room.on(RoomEvent.ParticipantConnected, (p) => {
-    seen.agentIdentity = p.identity;
-    seen.agentKind = p.kind;
-  });
   room.registerTextStreamHandler('lk.transcription', async (reader) => {
     seen.transcript = await reader.readAll();
   });
@@ -89,18 +87,19 @@ describe('@livekit/agents worker on /agent', () => {
         15_000,
         'user connects',
       );
-      await waitFor(() => seen.agentIdentity !== '', 60_000, `agent to join\n${worker.output()}`);
-      assert.equal(seen.agentKind, ParticipantKind.AGENT);
-      assert.match(seen.agentIdentity, /^agent-AJ_/);
-      const agent = user.remoteParticipants.get(seen.agentIdentity);
+      await waitFor(() => seen.agent !== undefined, 60_000, `agent to join\n${worker.output()}`);
+      const agent = seen.agent;
+      assert.equal(agent?.kind, ParticipantKind.AGENT);
+      assert.match(agent?.identity ?? '', /^agent-AJ_/);
+      const agentIdentity = agent?.identity ?? '';
       await waitFor(
         () => agent?.attributes['lk.agent.state'] === 'speaking',
         10_000,
         'lk.agent.state attribute',
       );
       assert.equal(agent?.attributes['lk.agent.name'], agentName);
-      await waitFor(() => seen.audio.count(seen.agentIdentity, 'agent-voice') > 100, 15_000, 'agent audio');
-      await seen.audio.expectTone(seen.agentIdentity, agentToneHz, 'agent-voice');
+      await waitFor(() => seen.audio.count(agentIdentity, 'agent-voice') > 100, 15_000, 'agent audio');
+      await seen.audio.expectTone(agentIdentity, agentToneHz, 'agent-voice');
       await waitFor(() => seen.transcript !== '', 10_000, 'lk.transcription text stream');
       assert.equal(seen.transcript, `hello from ${agentName}`);
       assert.ok(worker.output().includes('metadata={"purpose":"test"}'), 'job metadata reaches the agent');
@@ -139,7 +138,7 @@ describe('@livekit/agents worker on /agent', () => {
         'user connects',
       );
       await waitFor(() => seen.transcript !== '', 60_000, `agent transcript\n${worker.output()}`);
-      assert.equal(seen.agentKind, ParticipantKind.AGENT);
+      assert.equal(seen.agent?.kind, ParticipantKind.AGENT);
       const assigned = logger.find('agent job assigned').filter((e) => e.fields.room === name);
       assert.equal(assigned.length, 1, 'exactly one job for the dispatch');
       await user.disconnect();
@@ -170,7 +169,7 @@ describe('@livekit/agents worker on /agent', () => {
         'user connects',
       );
       await waitFor(() => seen.transcript !== '', 60_000, `automatic agent transcript\n${worker.output()}`);
-      assert.equal(seen.agentKind, ParticipantKind.AGENT);
+      assert.equal(seen.agent?.kind, ParticipantKind.AGENT);
       assert.equal(seen.transcript, 'hello from ');
       const assigned = logger.find('agent job assigned').filter((e) => e.fields.room === name);
       assert.equal(assigned.length, 1, 'one automatic job, and the named worker got none');

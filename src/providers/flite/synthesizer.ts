@@ -49,6 +49,7 @@ export class FliteSynthesizer {
   #nextId = 1;
   #refs = 0;
   #workerCount = 0;
+  #workerScratchDir: string | undefined;
 
   /** Starts the worker if needed and resolves with its wasm compile time in ms once it is ready. */
   warmup(): Promise<number> {
@@ -100,12 +101,15 @@ export class FliteSynthesizer {
     this.#ready = undefined;
     this.#failAll(new Error('flite synthesizer closed'));
     if (worker) await worker.terminate();
+    if (this.#workerScratchDir) rmSync(this.#workerScratchDir, { recursive: true, force: true });
+    this.#workerScratchDir = undefined;
   }
 
   #ensureWorker(): Worker {
     if (this.#worker) return this.#worker;
     const scratchDir = join(scratchDirForProcess(), `w${++this.#workerCount}`);
     mkdirSync(scratchDir, { recursive: true });
+    this.#workerScratchDir = scratchDir;
     const worker = spawnModuleWorker(siblingModuleUrl(import.meta.url, 'synth-worker'), {
       workerData: { scratchDir } satisfies FliteWorkerData,
     });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { initializeLogger, llm, voice } from '@livekit/agents';
-import type { AudioFrame } from '@livekit/rtc-node';
+import { type AudioFrame, dispose } from '@livekit/rtc-node';
 import { pcmToAudioFrames } from '../../audio/frames.ts';
 import { concatPcm16, silencePcm16 } from '../../audio/pcm.ts';
 import { resamplePcm16 } from '../../audio/resample.ts';
@@ -60,6 +60,9 @@ describe(
   'offline providers in an AgentSession',
   { skip: availability.ok ? false : availability.reason },
   () => {
+    // The session's resamplers use rtc-node's native FFI; its runtime keeps the process alive otherwise.
+    after(() => dispose());
+
     it('streams STT with a VAD, answers with rules and speaks with flite', async () => {
       initializeLogger({ pretty: false, level: 'warn' });
       const phrases = ['what time do you open tomorrow', 'i would like to book a table for two'];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { initializeLogger, stt } from '@livekit/agents';
-import { AudioFrame } from '@livekit/rtc-node';
+import { AudioFrame, dispose } from '@livekit/rtc-node';
 import {
   startEventLoopProbe,
   timingUnreliableReason,
@@ -46,6 +46,8 @@ describe('PocketsphinxSTT', { skip }, () => {
 
   after(async () => {
     await sharedFliteSynthesizer().close();
+    // Resamplers went through rtc-node's native FFI; its runtime keeps the process alive otherwise.
+    await dispose();
   });
 
   it('recognizes flite speech exactly with a domain LM (recognize path)', async (t) => {

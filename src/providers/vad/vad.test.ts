@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type VAD, type VADEvent, VADEventType, initializeLogger } from '@livekit/agents';
+import { dispose } from '@livekit/rtc-node';
 import { pcmToAudioFrames } from '../../audio/frames.ts';
 import { concatPcm16, silencePcm16 } from '../../audio/pcm.ts';
 import { resamplePcm16 } from '../../audio/resample.ts';
@@ -88,6 +89,8 @@ describe('VAD', () => {
 
   after(async () => {
     await sharedFliteSynthesizer().close();
+    // Resamplers went through rtc-node's native FFI; its runtime keeps the process alive otherwise.
+    await dispose();
   });
 
   for (const sampleRate of [48000, 24000, 16000]) {

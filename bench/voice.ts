@@ -1,0 +1,755 @@
+/**
+ * Voice benchmark: latency of whole calls through `parley start` (API + embedded media server +
+ * agent worker), measured at an rtc-node caller, plus the worker's own per-turn breakdown.
+ *
+ *   npm run bench:voice                                   # A, B (20 turns each) and C (N = 1…8)
+ *   BENCH_TURNS=5 BENCH_LEVELS=1,2 npm run bench:voice     # a quick run
+ *   BENCH_SCENARIOS=B npm run bench:voice                  # one scenario
+ *
+ * Scenarios (one platform each):
+ *  A. offline agent (pocketsphinx → rules → flite), BENCH_TURNS turns on one call;
+ *  B. the same turns on an agent using OpenAI models (whisper-1 / gpt-4o-mini / tts-1) pointed at
+ *     test/fakes/openai-rest.ts with fixed latencies (STT 100, LLM first token 300, TTS first byte
+ *     150 ms), to isolate Parley's own overhead;
+ *  C. concurrent calls on the fakes, N = BENCH_LEVELS, until callers hear underruns.
+ *
+ * Voice-to-voice at the caller = arrival of the first loud agent frame (peak > 300) − the moment
+ * the caller sent the last frame of its speech (caller audio is trimmed to its last loud 10 ms, so
+ * this is the acoustic end of speech). Prints tables and writes JSON to bench/results/; it never
+ * fails on a number.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { modelId } from '../src/catalog/index.ts';
+import { bakery, bakeryAgent } from '../test/fixtures/bakery-agent.ts';
+import {
+  startFakeOpenAIRest,
+  TTS_RATE,
+  type FakeOpenAIRest,
+  type RestRequestRecord,
+} from '../test/fakes/openai-rest.ts';
+import { Caller, closeSpeech, SPEECH_PEAK, speech, waitUntil } from '../test/helpers/caller.ts';
+import { pollSession, startPlatform, type Platform } from '../test/helpers/platform.ts';
+
+const envNum = (name: string, def: number) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : def;
+};
+const TURNS = envNum('BENCH_TURNS', 20);
+const C_TURNS = envNum('BENCH_C_TURNS', 3);
+const LEVELS = (process.env.BENCH_LEVELS ?? '1,2,4,6,8')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'A,B,C').toUpperCase().split(',');
+/** Gaps tolerated per level before it counts as failing (default: none). */
+const MAX_GAPS = Number(process.env.BENCH_MAX_GAPS ?? 0);
+const GAP_MS = 40;
+/** A reply that plays this much longer (in audio time) than the speech the fake served underran. */
+const STRETCH_MS = envNum('BENCH_STRETCH_MS', 100);
+const LATENCY = { sttFinalMs: 100, llmFirstTokenMs: 300, ttsFirstByteMs: 150 };
+/** The bakery agent's `voiceParams.minEndpointingDelay` (s). */
+const MIN_ENDPOINTING_DELAY_S = (bakeryAgent().voiceParams as { minEndpointingDelay: number })
+  .minEndpointingDelay;
+/** silero's default `minSilenceDuration` (ms): the worker loads silero with no options. */
+const VAD_MIN_SILENCE_MS = 550;
+const TARGETS = { offlineV2vP50: 500, overheadP50: 30, overheadP95: 60 };
+
+const openaiAgent = () =>
+  bakeryAgent({
+    fullName: 'Bakery Line (OpenAI)',
+    sttModelId: modelId('openai', 'STT', 'whisper-1'),
+    modelId: modelId('openai', 'LLM', 'gpt-4o-mini'),
+    ttsModelId: modelId('openai', 'TTS', 'tts-1'),
+    ttsModelParams: { voice: 'alloy' },
+    llmModelParams: {},
+    systemPrompt: 'You answer the bakery phone.',
+  });
+
+// ---------------------------------------------------------------------------------------------
+// numbers
+
+type Stat = {
+  n: number;
+  p50: number | null;
+  p95: number | null;
+  mean: number | null;
+  min: number | null;
+  max: number | null;
+};
+
+function percentile(values: number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+function stat(values: (number | null | undefined)[]): Stat {
+  const v = values.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  return {
+    n: v.length,
+    p50: percentile(v, 0.5),
+    p95: percentile(v, 0.95),
+    mean: v.length ? v.reduce((a, b) => a + b, 0) / v.length : null,
+    min: v.length ? Math.min(...v) : null,
+    max: v.length ? Math.max(...v) : null,
+  };
+}
+
+const f0 = (x: number | null | undefined) => (typeof x === 'number' ? x.toFixed(0) : '–');
+
+function log(message: string): void {
+  console.log(`${new Date().toISOString().slice(11, 23)} ${message}`);
+}
+
+function statTable(title: string, rows: [string, Stat][]): void {
+  console.log(`\n${title}`);
+  console.table(
+    Object.fromEntries(
+      rows.map(([name, s]) => [
+        name,
+        {
+          n: s.n,
+          'p50 ms': f0(s.p50),
+          'p95 ms': f0(s.p95),
+          'mean ms': f0(s.mean),
+          'min ms': f0(s.min),
+          'max ms': f0(s.max),
+        },
+      ]),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// caller side
+
+const speechCache = new Map<string, Int16Array>();
+
+/** Caller speech trimmed to its loud part, so "end of speech" is the acoustic end. */
+async function callerSpeech(text: string): Promise<Int16Array> {
+  let pcm = speechCache.get(text);
+  if (!pcm) {
+    const full = await speech(text);
+    const frame = 480;
+    const loud = (i: number) => full.subarray(i, i + frame).some((s) => Math.abs(s) > SPEECH_PEAK);
+    let start = 0;
+    while (start < full.length && !loud(start)) start += frame;
+    let end = Math.ceil(full.length / frame) * frame;
+    while (end > start && !loud(end - frame)) end -= frame;
+    pcm = full.slice(Math.max(0, start - 4 * frame), end);
+    speechCache.set(text, pcm);
+  }
+  return pcm;
+}
+
+interface CallerTurn {
+  index: number;
+  say: string;
+  expected: string;
+  /** Caller sent its last speech frame (epoch ms). */
+  endOfSpeech: number;
+  firstAudio?: number;
+  /** Caller-measured voice-to-voice. */
+  v2v?: number;
+  replyEnd?: number;
+  replyText?: string;
+  correct: boolean;
+  /** Consecutive agent frames more than GAP_MS apart while the reply played. */
+  gaps: number;
+  maxGapMs: number;
+  replyFrames: number;
+  /** Audio time (sum of received frame durations) from the reply's first to its last loud frame. */
+  replyAudioMs?: number;
+  error?: string;
+}
+
+interface CallResult {
+  sessionId: string;
+  turns: CallerTurn[];
+  detail?: any;
+  greetingMs?: number;
+  /** Why a first attempt was abandoned, if it was. */
+  retried?: string;
+}
+
+const norm = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z ]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+/** Gaps in the agent's audio between `from` and `to`. */
+function gapsIn(caller: Caller, from: number, to: number) {
+  const frames = caller.agentFrames.filter((f) => f.at >= from && f.at <= to);
+  let gaps = 0;
+  let maxGap = 0;
+  const audioMs = frames.reduce((a, f) => a + f.data.length / 48, 0);
+  for (let i = 1; i < frames.length; i++) {
+    const d = frames[i]!.at - frames[i - 1]!.at;
+    maxGap = Math.max(maxGap, d);
+    if (d > GAP_MS) gaps++;
+  }
+  return { gaps, maxGap, frames: frames.length, audioMs };
+}
+
+/**
+ * One call, retried once when no agent joins: the worker reports itself full while the machine's
+ * CPU is above @livekit/agents' production load threshold (70 %), and then takes no job.
+ */
+async function runCall(
+  platform: Platform,
+  agentId: string,
+  turns: number,
+  hooks: { onActive?: () => void } = {},
+): Promise<CallResult> {
+  try {
+    return await runCallOnce(platform, agentId, turns, hooks);
+  } catch (err) {
+    if (!String(err).includes('greeting audio')) throw err;
+    log(`  no agent joined (${String(err)}); retrying the call once`);
+    return { ...(await runCallOnce(platform, agentId, turns, hooks)), retried: String(err) };
+  }
+}
+
+/** One call: greeting, then `turns` caller utterances cycling through the bakery phrases. */
+async function runCallOnce(
+  platform: Platform,
+  agentId: string,
+  turns: number,
+  hooks: { onActive?: () => void } = {},
+): Promise<CallResult> {
+  const session = await platform.request('POST', '/v1/voice/sessions', { agentId });
+  if (session.status !== 201) throw new Error(`session: ${session.status} ${JSON.stringify(session.body)}`);
+  const sessionId: string = session.body.id;
+  const caller = new Caller();
+  const connectedAt = Date.now();
+  await caller.connect(session.body.serverUrl, session.body.token);
+  const result: CallResult = { sessionId, turns: [] };
+  try {
+    const greeting = await waitUntil(
+      () => caller.firstAgentAudioAfter(connectedAt),
+      60_000,
+      'greeting audio',
+    ).catch(async (err: Error) => {
+      const state = await platform.request('GET', `/v1/voice/sessions/${sessionId}`);
+      throw new Error(`${err.message} (session ${sessionId} is ${state.body?.status})`);
+    });
+    result.greetingMs = greeting - connectedAt;
+    await waitUntil(() => !caller.agentSpeaking(600), 20_000, 'the greeting to finish');
+    hooks.onActive?.();
+    for (let i = 0; i < turns; i++) {
+      const turn = bakery.turns[i % bakery.turns.length]!;
+      const before = caller.texts('agent').length;
+      const endOfSpeech = await caller.say(await callerSpeech(turn.say));
+      const t: CallerTurn = {
+        index: i,
+        say: turn.say,
+        expected: turn.reply,
+        endOfSpeech,
+        correct: false,
+        gaps: 0,
+        maxGapMs: 0,
+        replyFrames: 0,
+      };
+      result.turns.push(t);
+      try {
+        t.firstAudio = await waitUntil(() => caller.firstAgentAudioAfter(endOfSpeech), 15_000, 'reply audio');
+        t.v2v = t.firstAudio - endOfSpeech;
+        await waitUntil(() => !caller.agentSpeaking(600), 20_000, 'the reply to finish');
+        const loud = caller.agentFrames.filter((f) => f.at >= t.firstAudio! && f.peak > SPEECH_PEAK);
+        t.replyEnd = loud.at(-1)?.at ?? t.firstAudio;
+        const g = gapsIn(caller, t.firstAudio, t.replyEnd);
+        t.gaps = g.gaps;
+        t.maxGapMs = g.maxGap;
+        t.replyFrames = g.frames;
+        t.replyAudioMs = g.audioMs;
+        // The transcript segment can trail the audio a little.
+        await waitUntil(() => caller.texts('agent').length > before, 3000, 'the reply text').catch(
+          () => undefined,
+        );
+        t.replyText = caller.texts('agent').slice(before).join(' ');
+        t.correct = norm(t.replyText) === norm(turn.reply);
+      } catch (err) {
+        t.error = (err as Error).message;
+        // Give a stuck turn a moment so the next one starts from silence.
+        await new Promise((r) => setTimeout(r, 1500));
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  } finally {
+    await caller.hangUp().catch(() => undefined);
+  }
+  result.detail = await pollSession(
+    platform,
+    sessionId,
+    (s) => s.status === 'ended' || s.status === 'failed',
+    30_000,
+  ).catch(async () => (await platform.request('GET', `/v1/voice/sessions/${sessionId}`)).body);
+  return result;
+}
+
+/** Worker-side timestamps per turn: the user's end of speech (VAD) and the agent's start of speech. */
+function transcriptPairs(detail: any): { userEnd?: number; agentStart?: number }[] {
+  const entries: { role: string; startedAt: string | null; endedAt: string | null }[] =
+    detail?.transcript ?? [];
+  const pairs: { userEnd?: number; agentStart?: number }[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    if (e.role !== 'user') continue;
+    const next = entries.slice(i + 1).find((x) => x.role === 'agent');
+    pairs.push({
+      userEnd: e.endedAt ? Date.parse(e.endedAt) : undefined,
+      agentStart: next?.startedAt ? Date.parse(next.startedAt) : undefined,
+    });
+  }
+  return pairs;
+}
+
+interface TurnRow {
+  turn: number;
+  callerV2v?: number;
+  /** Caller's end of speech → the worker's VAD end of speech (uplink + VAD resolution). */
+  uplink?: number;
+  /** Worker: VAD end of speech → final transcript. */
+  eosToFinal?: number | null;
+  llmTtft?: number | null;
+  ttsTtfb?: number | null;
+  /** Worker: VAD end of speech → agent started speaking (the worker's e2e latency). */
+  workerV2v?: number | null;
+  /** Agent started speaking (worker) → first loud frame at the caller. */
+  downlink?: number;
+  correct: boolean;
+  gaps: number;
+  error?: string;
+}
+
+function turnRows(call: CallResult): TurnRow[] {
+  const metrics: any[] = call.detail?.metrics?.turns ?? [];
+  const pairs = transcriptPairs(call.detail);
+  return call.turns.map((t, i) => {
+    // Worker turns are matched by time (a merged or spurious user turn must not shift the rest):
+    // the user turn whose VAD end of speech falls after this utterance began and before the next.
+    const next = call.turns[i + 1]?.endOfSpeech ?? Infinity;
+    const j = pairs.findIndex(
+      (p) => p.userEnd !== undefined && p.userEnd > t.endOfSpeech - 1500 && p.userEnd < next,
+    );
+    const m = j >= 0 ? (metrics[j] ?? {}) : {};
+    const p = j >= 0 ? pairs[j]! : {};
+    return {
+      turn: i + 1,
+      callerV2v: t.v2v,
+      uplink: p.userEnd !== undefined ? p.userEnd - t.endOfSpeech : undefined,
+      eosToFinal: m.endOfSpeechToFinalTranscript,
+      llmTtft: m.llmTimeToFirstToken,
+      ttsTtfb: m.ttsTimeToFirstByte,
+      workerV2v: m.voiceToVoice,
+      downlink:
+        p.agentStart !== undefined && t.firstAudio !== undefined ? t.firstAudio - p.agentStart : undefined,
+      correct: t.correct,
+      gaps: t.gaps,
+      error: t.error,
+    };
+  });
+}
+
+/** Audio time from the first to the end of the last 10 ms window louder than SPEECH_PEAK. */
+function loudSpanMs(pcm: Int16Array, rate: number): number {
+  const w = rate / 100;
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i * w < pcm.length; i++) {
+    if (pcm.subarray(i * w, (i + 1) * w).some((x) => Math.abs(x) > SPEECH_PEAK)) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  }
+  return first < 0 ? 0 : (last - first + 1) * 10;
+}
+
+// ---------------------------------------------------------------------------------------------
+// process memory
+
+function procTree(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone
+    }
+  }
+  const out = [root];
+  for (let i = 0; i < out.length; i++) for (const [pid, ppid] of parents) if (ppid === out[i]) out.push(pid);
+  return out;
+}
+
+/** Resident memory (MB) of a process and all its descendants. */
+function treeRssMb(root: number): { mb: number; processes: number } {
+  let kb = 0;
+  const pids = procTree(root);
+  for (const pid of pids) {
+    try {
+      const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+      kb += m ? Number(m[1]) : 0;
+    } catch {
+      // gone
+    }
+  }
+  return { mb: kb / 1024, processes: pids.length };
+}
+
+// ---------------------------------------------------------------------------------------------
+// scenarios
+
+async function newPlatform(): Promise<Platform> {
+  const platform = await startPlatform();
+  log(`platform up at ${platform.apiUrl} (pid ${platform.proc.child.pid})`);
+  return platform;
+}
+
+async function connectFake(platform: Platform, fake: FakeOpenAIRest) {
+  const creds = await platform.request('PUT', '/v1/voice/providers/openai', {
+    apiKey: 'sk-bench',
+    baseUrl: fake.baseUrl,
+  });
+  if (creds.status !== 200) throw new Error(`credentials: ${creds.status} ${JSON.stringify(creds.body)}`);
+}
+
+async function createAgent(platform: Platform, body: unknown): Promise<string> {
+  const agent = await platform.request('POST', '/v2/chat/agents', body);
+  if (agent.status !== 201) throw new Error(`agent: ${agent.status} ${JSON.stringify(agent.body)}`);
+  return agent.body.id as string;
+}
+
+function breakdownRows(rows: TurnRow[]): [string, Stat][] {
+  return [
+    ['caller voice-to-voice', stat(rows.map((r) => r.callerV2v))],
+    ['  uplink + VAD anchor (caller EOS → worker EOS)', stat(rows.map((r) => r.uplink))],
+    ['  worker voice-to-voice (EOS → agent speaks)', stat(rows.map((r) => r.workerV2v))],
+    ['    EOS → final transcript', stat(rows.map((r) => r.eosToFinal))],
+    ['    LLM time to first token', stat(rows.map((r) => r.llmTtft))],
+    ['    TTS time to first byte', stat(rows.map((r) => r.ttsTtfb))],
+    [
+      '    rest (worker v2v − transcript − LLM − TTS)',
+      stat(
+        rows.map((r) =>
+          r.workerV2v != null && r.eosToFinal != null && r.llmTtft != null && r.ttsTtfb != null
+            ? r.workerV2v - r.eosToFinal - r.llmTtft - r.ttsTtfb
+            : undefined,
+        ),
+      ),
+    ],
+    ['  downlink (agent speaks → caller hears)', stat(rows.map((r) => r.downlink))],
+  ];
+}
+
+async function scenarioA() {
+  log(`A: ${TURNS} offline turns (pocketsphinx → rules → flite)`);
+  const platform = await newPlatform();
+  try {
+    const agentId = await createAgent(platform, bakeryAgent());
+    const call = await runCall(platform, agentId, TURNS);
+    const rows = turnRows(call);
+    const v2v = stat(rows.map((r) => r.callerV2v));
+    statTable(
+      `A. offline voice-to-voice (${rows.length} turns, minEndpointingDelay ${MIN_ENDPOINTING_DELAY_S * 1000} ms, VAD min silence ${VAD_MIN_SILENCE_MS} ms)`,
+      breakdownRows(rows),
+    );
+    const correct = rows.filter((r) => r.correct).length;
+    console.log(
+      `  replies correct ${correct}/${rows.length}; failed turns ${rows.filter((r) => r.error).length}; worker turns recorded ${call.detail?.metrics?.turns?.length ?? 0}` +
+        `\n  target: caller v2v p50 ≤ ${TARGETS.offlineV2vP50} ms → ${f0(v2v.p50)} ms ${v2v.p50 !== null && v2v.p50 <= TARGETS.offlineV2vP50 ? 'MET' : 'NOT MET'}`,
+    );
+    return {
+      minEndpointingDelayMs: MIN_ENDPOINTING_DELAY_S * 1000,
+      vadMinSilenceMs: VAD_MIN_SILENCE_MS,
+      greetingMs: call.greetingMs,
+      summary: Object.fromEntries(breakdownRows(rows).map(([k, s]) => [k.trim(), s])),
+      target: { v2vP50: TARGETS.offlineV2vP50, met: v2v.p50 !== null && v2v.p50 <= TARGETS.offlineV2vP50 },
+      turns: rows,
+      sessionMetricsSummary: call.detail?.metrics?.summary,
+    };
+  } finally {
+    await platform.stop();
+  }
+}
+
+/** The first request of a route that started after `t` (and before `until`). */
+function firstAfter(
+  reqs: RestRequestRecord[],
+  route: RestRequestRecord['route'],
+  t: number,
+  until = Infinity,
+) {
+  return reqs.find((r) => r.route === route && r.at >= t && r.at < until && r.status === 200);
+}
+
+async function scenarioB(fake: FakeOpenAIRest) {
+  log(
+    `B: ${TURNS} turns on the fake OpenAI REST API (STT ${LATENCY.sttFinalMs}, LLM ${LATENCY.llmFirstTokenMs}, TTS ${LATENCY.ttsFirstByteMs} ms)`,
+  );
+  const platform = await newPlatform();
+  try {
+    await connectFake(platform, fake);
+    const agentId = await createAgent(platform, openaiAgent());
+    fake.reset();
+    const call = await runCall(platform, agentId, TURNS);
+    const rows = turnRows(call);
+    const reqs = [...fake.requests];
+    const over = call.turns.map((t, i) => {
+      const until = call.turns[i + 1]?.endOfSpeech ?? Infinity;
+      // Requests for this turn start after the caller's speech began (VAD may cut before its end).
+      const from = t.endOfSpeech - 200;
+      const stt = firstAfter(reqs, 'transcription', from, until);
+      const chat = firstAfter(reqs, 'chat', from, until);
+      const tts = firstAfter(reqs, 'speech', chat?.at ?? from, until);
+      const row = rows[i]!;
+      const sttMs = stt ? stt.firstByteAt! - stt.at : undefined;
+      const llmMs = chat ? chat.firstByteAt! - chat.at : undefined;
+      // The plugin plays nothing before the whole body arrived: time to the last byte.
+      const ttsMs = tts ? tts.doneAt! - tts.at : undefined;
+      // Endpointing: VAD end of speech (backdated by the worker) → the STT request. With a
+      // non-streaming STT the session's VAD adapter uploads the utterance at VAD END_OF_SPEECH,
+      // so this is the silence the VAD waited for (+ its inference), measured per turn as the
+      // worker's endOfSpeechToFinalTranscript minus the STT time the fake served.
+      const endpointing = row.eosToFinal != null && sttMs !== undefined ? row.eosToFinal - sttMs : undefined;
+      const providers =
+        sttMs !== undefined && llmMs !== undefined && ttsMs !== undefined ? sttMs + llmMs + ttsMs : undefined;
+      const overhead =
+        row.callerV2v !== undefined && endpointing !== undefined && providers !== undefined
+          ? row.callerV2v - endpointing - providers
+          : undefined;
+      const workerOverhead =
+        row.workerV2v != null && endpointing !== undefined && providers !== undefined
+          ? row.workerV2v - endpointing - providers
+          : undefined;
+      return { turn: i + 1, sttMs, llmMs, ttsMs, endpointing, providers, overhead, workerOverhead };
+    });
+    statTable(`B. fake providers: voice-to-voice breakdown (${rows.length} turns)`, breakdownRows(rows));
+    const o = stat(over.map((x) => x.overhead));
+    const summaryRows: [string, Stat][] = [
+      ['caller voice-to-voice', stat(rows.map((r) => r.callerV2v))],
+      ['endpointing (VAD EOS → STT upload)', stat(over.map((x) => x.endpointing))],
+      ['STT served (upload → transcript)', stat(over.map((x) => x.sttMs))],
+      ['LLM served (request → first token)', stat(over.map((x) => x.llmMs))],
+      ['TTS served (request → last byte)', stat(over.map((x) => x.ttsMs))],
+      ['providers total', stat(over.map((x) => x.providers))],
+      ['Parley overhead at the caller', o],
+      ['  of which inside the worker', stat(over.map((x) => x.workerOverhead))],
+      ['  of which media uplink + downlink', stat(rows.map((r) => (r.uplink ?? NaN) + (r.downlink ?? NaN)))],
+    ];
+    statTable('B. Parley overhead = caller v2v − endpointing − provider latencies', summaryRows);
+    const met =
+      o.p50 !== null && o.p95 !== null && o.p50 <= TARGETS.overheadP50 && o.p95 <= TARGETS.overheadP95;
+    console.log(
+      `  replies correct ${rows.filter((r) => r.correct).length}/${rows.length}; failed turns ${rows.filter((r) => r.error).length}` +
+        `\n  target: overhead p50 ≤ ${TARGETS.overheadP50} ms, p95 ≤ ${TARGETS.overheadP95} ms → p50 ${f0(o.p50)}, p95 ${f0(o.p95)}: ${met ? 'MET' : 'NOT MET'}`,
+    );
+    return {
+      configuredLatencyMs: LATENCY,
+      minEndpointingDelayMs: MIN_ENDPOINTING_DELAY_S * 1000,
+      vadMinSilenceMs: VAD_MIN_SILENCE_MS,
+      summary: Object.fromEntries([...breakdownRows(rows), ...summaryRows].map(([k, s]) => [k.trim(), s])),
+      target: { overheadP50: TARGETS.overheadP50, overheadP95: TARGETS.overheadP95, met },
+      turns: rows.map((r, i) => ({ ...r, ...over[i] })),
+      sessionMetricsSummary: call.detail?.metrics?.summary,
+    };
+  } finally {
+    await platform.stop();
+  }
+}
+
+async function scenarioC(fake: FakeOpenAIRest) {
+  log(`C: concurrent calls on the fakes, N = ${LEVELS.join(', ')}, ${C_TURNS} turns each`);
+  const platform = await newPlatform();
+  const levels: any[] = [];
+  const rootPid = platform.proc.child.pid!;
+  try {
+    await connectFake(platform, fake);
+    const agentId = await createAgent(platform, openaiAgent());
+    const expected = new Map<string, number>();
+    for (const t of bakery.turns) expected.set(t.reply, loudSpanMs(await fake.speechPcm(t.reply), TTS_RATE));
+    await new Promise((r) => setTimeout(r, 2000));
+    for (const n of LEVELS) {
+      const idle = treeRssMb(rootPid);
+      const loop = monitorEventLoopDelay({ resolution: 10 });
+      loop.enable();
+      let active = 0;
+      let peak = idle;
+      let activeAtPeak = 0;
+      const sampler = setInterval(() => {
+        const now = treeRssMb(rootPid);
+        if (active > 0 && now.mb > peak.mb) {
+          peak = now;
+          activeAtPeak = active;
+        }
+      }, 500);
+      log(`  N=${n}: idle tree ${idle.mb.toFixed(0)} MB in ${idle.processes} processes`);
+      const started = Date.now();
+      const results = await Promise.allSettled(
+        Array.from({ length: n }, (_, i) =>
+          new Promise((r) => setTimeout(r, i * 150)).then(() =>
+            runCall(platform, agentId, C_TURNS, { onActive: () => active++ }),
+          ),
+        ),
+      );
+      clearInterval(sampler);
+      loop.disable();
+      const calls = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      const turns = calls.flatMap((c) => c.turns);
+      const gaps = turns.reduce((a, t) => a + t.gaps, 0);
+      const failedCalls = results.length - calls.length;
+      const failedTurns = turns.filter((t) => t.error).length;
+      // Stretch: the reply's received audio (first to last loud frame) minus the same span of the
+      // speech the fake served. The caller's jitter buffer fills a sender underrun with silence,
+      // which lengthens the reply; a stall in this process only delays frames (arrival gaps).
+      const stretches = turns.flatMap((t) =>
+        t.replyAudioMs !== undefined && expected.has(t.expected)
+          ? [t.replyAudioMs - expected.get(t.expected)!]
+          : [],
+      );
+      const maxStretch = stretches.length ? Math.max(...stretches) : 0;
+      const fail = failedCalls > 0 || failedTurns > 0 || maxStretch > STRETCH_MS;
+      const level = {
+        n,
+        seconds: (Date.now() - started) / 1000,
+        calls: calls.length,
+        failedCalls,
+        callErrors: results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : [])),
+        turns: turns.length,
+        failedTurns,
+        correct: turns.filter((t) => t.correct).length,
+        underrunGaps: gaps,
+        turnsWithGaps: turns.filter((t) => t.gaps > 0).length,
+        maxGapMs: Math.max(0, ...turns.map((t) => t.maxGapMs)),
+        noArrivalGaps: gaps <= MAX_GAPS,
+        replyStretchMs: stat(stretches),
+        callerV2v: stat(turns.map((t) => t.v2v)),
+        workerV2v: stat(calls.flatMap((c) => turnRows(c).map((r) => r.workerV2v))),
+        idleRssMb: idle.mb,
+        peakRssMb: peak.mb,
+        peakProcesses: peak.processes,
+        activeAtPeak,
+        rssPerSessionMb: peak.mb / Math.max(1, activeAtPeak),
+        addedRssPerSessionMb: (peak.mb - idle.mb) / Math.max(1, activeAtPeak),
+        benchLoopDelayP99Ms: loop.percentile(99) / 1e6,
+        benchLoopDelayMaxMs: loop.max / 1e6,
+        ok: !fail,
+      };
+      levels.push(level);
+      log(
+        `  N=${n}: ${level.ok ? 'ok' : 'FAIL'}; reply stretch max ${f0(maxStretch)} ms; arrival gaps ${gaps} (max ${level.maxGapMs} ms), failed turns ${failedTurns}, failed calls ${failedCalls}, v2v p50 ${f0(level.callerV2v.p50)} ms, peak RSS ${peak.mb.toFixed(0)} MB`,
+      );
+      if (fail) break;
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+  } finally {
+    await platform.stop();
+  }
+  console.log(
+    `\nC. concurrency on one worker (fake providers, ${C_TURNS} turns per call; underrun = agent frames > ${GAP_MS} ms apart during a reply)`,
+  );
+  console.table(
+    levels.map((l) => ({
+      N: l.n,
+      result: l.ok ? 'ok' : 'FAIL',
+      'turns ok/all': `${l.turns - l.failedTurns}/${l.n * C_TURNS}`,
+      correct: l.correct,
+      'stretch p50/max ms': `${f0(l.replyStretchMs.p50)}/${f0(l.replyStretchMs.max)}`,
+      'arrival gaps (turns)': `${l.underrunGaps} (${l.turnsWithGaps})`,
+      'max gap ms': l.maxGapMs,
+      'v2v p50 ms': f0(l.callerV2v.p50),
+      'v2v p95 ms': f0(l.callerV2v.p95),
+      'tree RSS MB': l.peakRssMb.toFixed(0),
+      'RSS/session MB': l.rssPerSessionMb.toFixed(0),
+      'added/session MB': l.addedRssPerSessionMb.toFixed(0),
+      'bench loop p99 ms': l.benchLoopDelayP99Ms.toFixed(0),
+    })),
+  );
+  const held = levels.filter((l) => l.ok).map((l) => l.n);
+  const maxHeld = held.length ? Math.max(...held) : 0;
+  const heldNoGaps = levels.filter((l) => l.ok && l.noArrivalGaps).map((l) => l.n);
+  const maxHeldNoGaps = heldNoGaps.length ? Math.max(...heldNoGaps) : 0;
+  console.log(
+    `  levels tried: ${levels.map((l) => l.n).join(', ')}` +
+      `\n  held without underruns (reply stretch ≤ ${STRETCH_MS} ms, every turn answered): N = ${maxHeld}` +
+      `\n  held without any arrival gap > ${GAP_MS} ms at the callers: N = ${maxHeldNoGaps}` +
+      ` (arrival gaps include stalls of this process's event loop; see "bench loop p99")`,
+  );
+  return {
+    turnsPerCall: C_TURNS,
+    gapMs: GAP_MS,
+    maxGapsTolerated: MAX_GAPS,
+    stretchMs: STRETCH_MS,
+    maxConcurrentWithoutUnderrun: maxHeld,
+    maxConcurrentWithoutArrivalGaps: maxHeldNoGaps,
+    levels,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const startedAt = new Date();
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memGb: totalmem() / 2 ** 30,
+    loadavgAtStart: loadavg(),
+  };
+  log(
+    `bench:voice on ${machine.cpus} CPUs (${machine.cpuModel}), load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  const out: Record<string, unknown> = {
+    startedAt: startedAt.toISOString(),
+    machine,
+    env: { TURNS, C_TURNS, LEVELS, SCENARIOS },
+  };
+  let fake: FakeOpenAIRest | undefined;
+  try {
+    if (SCENARIOS.includes('B') || SCENARIOS.includes('C')) {
+      fake = await startFakeOpenAIRest({ apiKey: 'sk-bench', ...LATENCY });
+      await fake.warm([bakery.welcome, bakery.fallback, ...bakery.turns.map((t) => t.reply)]);
+      log(`fake OpenAI REST API at ${fake.baseUrl}`);
+    }
+    for (const [name, run] of [
+      ['A', () => scenarioA()],
+      ['B', () => scenarioB(fake!)],
+      ['C', () => scenarioC(fake!)],
+    ] as const) {
+      if (!SCENARIOS.includes(name)) continue;
+      try {
+        out[name] = await run();
+      } catch (err) {
+        log(`scenario ${name} failed: ${(err as Error).stack ?? String(err)}`);
+        out[name] = { error: String(err) };
+      }
+    }
+  } finally {
+    await fake?.close();
+    await closeSpeech();
+  }
+  out.loadavgAtEnd = loadavg();
+  const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `voice-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+  log(`wrote ${file}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(0);
+  },
+);
