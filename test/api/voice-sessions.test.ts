@@ -153,6 +153,9 @@ describe('voice sessions', () => {
       assert.equal(res.status, 422);
       assert.equal(res.body.error.code, 'PROVIDER_NOT_CONFIGURED');
       assert.match(res.body.error.message, /pocketsphinx.*libpocketsphinx3/);
+      const models = await noSphinx.request('GET', '/v1/voice/models?provider=local&type=STT', { key: k });
+      assert.equal(models.body.data[0].name, 'pocketsphinx');
+      assert.equal(models.body.data[0].isActive, false, 'the catalog marks it unusable');
     } finally {
       await noSphinx.close();
     }

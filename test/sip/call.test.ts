@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Room, RoomEvent } from '@livekit/rtc-node';
+import { dispose, Room, RoomEvent } from '@livekit/rtc-node';
 import { resamplePcm16 } from '../../src/audio/resample.ts';
 import { closeSpeech, speech } from '../helpers/caller.ts';
 import { pollSession } from '../helpers/platform.ts';
@@ -24,6 +24,7 @@ describe('SIP gateway: calls from sipp', { timeout: 300_000 }, () => {
   after(async () => {
     await closeSpeech();
     await sip?.stop();
+    await dispose(); // rtc-node's FFI would keep the process alive
   });
 
   test('answered call: greeting and reply come back as RTP, sipp hangs up, session ends caller_hangup', async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { listChatModels, listVoiceModels } from '../../../domain/catalog/list-models.ts';
 import type { App } from '../../app-types.ts';
+import type { ApiDeps } from '../../deps.ts';
 import { ctxOf } from '../../plugins/auth.ts';
 import { errorResponses, modelSchema } from '../../schemas.ts';
 
@@ -9,7 +10,7 @@ const filters = {
   language: z.string().max(35).optional(),
 };
 
-export function register(app: App) {
+export function register(app: App, deps: ApiDeps) {
   app.get('/v1/voice/models', {
     config: { scope: 'voice:read' },
     schema: {
@@ -18,7 +19,7 @@ export function register(app: App) {
       querystring: z.object({ type: z.enum(['TTS', 'STT', 'STS']).optional(), ...filters }),
       response: { 200: z.object({ data: z.array(modelSchema) }), ...errorResponses },
     },
-    handler: (req) => listVoiceModels({ ctx: ctxOf(req), input: req.query }),
+    handler: (req) => listVoiceModels({ ctx: ctxOf(req), runtime: deps.sessions.runtime, input: req.query }),
   });
   app.get('/v1/chat/models', {
     config: { scope: 'agents:read' },
