@@ -14,7 +14,7 @@ import { runSipp } from '../test/sip/support/sipp.ts';
 const NUMBER = '+15550001234';
 const SEQUENTIAL_CALLS = Number(process.env.BENCH_SIP_CALLS ?? 8);
 const LEVELS = (process.env.BENCH_SIP_LEVELS ?? '1,2,4,8,12,16').split(',').map(Number);
-const HOLD_MS = Number(process.env.BENCH_SIP_HOLD_MS ?? 15_000);
+const HOLD_MS = Number(process.env.BENCH_SIP_HOLD_MS ?? 25_000);
 
 const pct = (xs: number[], p: number) => {
   if (!xs.length) return NaN;
@@ -50,7 +50,7 @@ async function main() {
         gatewayPort: sip.sipPort,
         service: NUMBER,
         rtpPort: peer.port,
-        durationMs: 6000,
+        durationMs: 20_000, // long enough for the agent job to start and greet
       });
       setup.push(...r.setupMs);
       const s = peer.only();

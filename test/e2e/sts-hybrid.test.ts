@@ -124,7 +124,7 @@ describe('sts and hybrid calls against a fake OpenAI Realtime server', { timeout
   async function greeting(caller: Caller, text: string) {
     await within(
       () => caller.texts('agent').some((t) => norm(t) === norm(text)),
-      20_000,
+      30_000,
       () => `the greeting "${text}" (agent said so far: ${said(caller)}; fake: ${fakeView()})`,
     );
     await waitUntil(
