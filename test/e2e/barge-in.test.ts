@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { bakery, bakeryAgent } from '../fixtures/bakery-agent.ts';
-import { Caller, closeSpeech, speech, waitUntil } from '../helpers/caller.ts';
+import { Caller, releaseCallerRuntime, speech, waitUntil } from '../helpers/caller.ts';
 import { pollSession, startPlatform, type Platform } from '../helpers/platform.ts';
+
+after(releaseCallerRuntime);
 
 const LONG_REPLY =
   'Our menu changes every day. In the morning we bake sourdough, rye and seeded loaves. ' +
@@ -37,7 +39,6 @@ describe('barge-in', { timeout: 300_000 }, () => {
     platform = await startPlatform();
   });
   after(async () => {
-    await closeSpeech();
     await platform?.stop();
   });
 

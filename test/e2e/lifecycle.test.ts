@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { bakery, bakeryAgent } from '../fixtures/bakery-agent.ts';
-import { Caller, closeSpeech, speech, waitUntil } from '../helpers/caller.ts';
+import { Caller, releaseCallerRuntime, speech, waitUntil } from '../helpers/caller.ts';
 import { pollSession, startPlatform, type Platform } from '../helpers/platform.ts';
 import { spawnParley, type Proc } from '../helpers/process.ts';
+
+after(releaseCallerRuntime);
 
 async function call(platform: Platform, agentOver: Record<string, unknown>) {
   const agent = await platform.request('POST', '/v2/chat/agents', bakeryAgent(agentOver));
@@ -24,7 +26,6 @@ describe('session lifecycle', { timeout: 240_000 }, () => {
     platform = await startPlatform();
   });
   after(async () => {
-    await closeSpeech();
     await platform?.stop();
   });
 
@@ -92,7 +93,6 @@ describe('a worker that dies mid-call', { timeout: 240_000 }, () => {
     await worker.waitFor(/registered/, 60_000, 'the worker to register');
   });
   after(async () => {
-    await closeSpeech();
     await worker?.stop(1000);
     await platform?.stop();
   });

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Caller, closeSpeech, speech, waitUntil } from '../helpers/caller.ts';
+import { Caller, releaseCallerRuntime, speech, waitUntil } from '../helpers/caller.ts';
 import { pollSession, startPlatform, type Platform } from '../helpers/platform.ts';
 import { bakery, bakeryAgent } from '../fixtures/bakery-agent.ts';
 import { transcribe } from '../helpers/transcribe.ts';
+
+after(releaseCallerRuntime);
 
 const norm = (s: string) =>
   s
@@ -18,7 +20,6 @@ describe('an offline call through the whole platform', { timeout: 240_000 }, () 
     platform = await startPlatform();
   });
   after(async () => {
-    await closeSpeech();
     await platform?.stop();
   });
 

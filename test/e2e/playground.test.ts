@@ -8,8 +8,10 @@ import { chromium, type Browser } from 'playwright-core';
 import { concatPcm16, silencePcm16 } from '../../src/audio/pcm.ts';
 import { encodeWav } from '../../src/audio/wav.ts';
 import { bakery, bakeryAgent } from '../fixtures/bakery-agent.ts';
-import { closeSpeech, speech } from '../helpers/caller.ts';
+import { releaseCallerRuntime, speech } from '../helpers/caller.ts';
 import { pollSession, startPlatform, type Platform } from '../helpers/platform.ts';
+
+after(releaseCallerRuntime);
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed (apt-get install chromium)`;
@@ -49,7 +51,6 @@ describe('the playground page holds a spoken conversation in Chromium', { skip, 
   });
   after(async () => {
     await browser?.close();
-    await closeSpeech();
     await platform?.stop();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -12,9 +12,11 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { dispose } from '@livekit/rtc-node';
 import { bakery, bakeryAgent } from '../fixtures/bakery-agent.ts';
 import { startFakeRealtime, type FakeRealtimeServer, type ResponseRecord } from '../fakes/openai-realtime.ts';
-import { Caller, closeSpeech, speech, waitUntil } from '../helpers/caller.ts';
+import { Caller, releaseCallerRuntime, speech, waitUntil } from '../helpers/caller.ts';
 import { models } from '../helpers/fixtures.ts';
 import { pollSession, startPlatform, type Platform } from '../helpers/platform.ts';
+
+after(releaseCallerRuntime);
 
 const norm = (s: string) =>
   s
@@ -53,7 +55,6 @@ describe('sts and hybrid calls against a fake OpenAI Realtime server', { timeout
         `${platform.proc.stdout()}\n---- stderr ----\n${platform.proc.stderr()}`,
       );
     }
-    await closeSpeech();
     await platform?.stop();
     await fake?.close();
     await dispose(); // rtc-node's FFI would keep the process alive

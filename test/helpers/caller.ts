@@ -2,6 +2,7 @@ import {
   AudioFrame,
   AudioSource,
   AudioStream,
+  dispose,
   LocalAudioTrack,
   Room,
   RoomEvent,
@@ -40,6 +41,15 @@ export async function speech(text: string, voice: 'kal16' | 'slt' = 'kal16'): Pr
 export async function closeSpeech(): Promise<void> {
   await synth?.close();
   synth = undefined;
+}
+
+/**
+ * Stops the speech worker and rtc-node's native runtime. Register it once per test file with a
+ * top-level `after(releaseCallerRuntime)`: the native runtime otherwise keeps the process alive.
+ */
+export async function releaseCallerRuntime(): Promise<void> {
+  await closeSpeech();
+  await dispose();
 }
 
 /**
