@@ -14,6 +14,8 @@ import type { RemoteTrack, TextStreamReader } from '@livekit/rtc-node';
 import { resamplePcm16 } from '../../src/audio/resample.ts';
 import { FliteSynthesizer } from '../../src/providers/flite/index.ts';
 
+export { waitUntil } from './wait.ts';
+
 const RATE = 48_000;
 const FRAME = 480; // 10 ms
 /** Peak amplitude above which a received frame counts as agent speech. */
@@ -177,20 +179,5 @@ export class Caller {
   async hangUp(): Promise<void> {
     clearInterval(this.#pump);
     await this.room.disconnect();
-  }
-}
-
-/** Polls `check` every 50 ms until it returns a value, or fails with `what` after `timeoutMs`. */
-export async function waitUntil<T>(
-  check: () => T | undefined | false,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }

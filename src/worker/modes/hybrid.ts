@@ -2,7 +2,8 @@ import { voice, type llm } from '@livekit/agents';
 import { buildPipeline, buildRealtime, instructionsOf } from './components.ts';
 import { greet } from './greeting.ts';
 import { HybridPolicy, type SwitchReason } from './hybrid-policy.ts';
-import { roomOptions, sessionOptions } from './session-options.ts';
+import { sessionOptions } from './session-options.ts';
+import { startInRoom } from './start-session.ts';
 import { sayThroughRealtime } from './sts.ts';
 import type { ModeInput, RunningMode } from './types.ts';
 
@@ -78,21 +79,12 @@ export async function startHybrid(input: ModeInput): Promise<RunningMode> {
       );
   };
 
-  input.calls.attach(session);
-  input.onSession(session);
-  await input.recorder.modeSwitch(
+  await startInRoom(
+    session,
+    input,
     'sts',
     halfCascade ? 'start (half-cascade: STS reasoning, TTS voice)' : 'start',
   );
-  await session.start({
-    agent: new voice.Agent({ instructions }),
-    room: input.ctx.room,
-    inputOptions: {
-      ...roomOptions.inputOptions,
-      participantIdentity: input.spec.session.participantIdentity,
-    },
-    record: roomOptions.record,
-  });
   greet(session, input.behaviour, (text, allow) =>
     halfCascade ? session.say(text, { allowInterruptions: allow }) : sayThroughRealtime(session, text, allow),
   );

@@ -1,7 +1,8 @@
 import { voice } from '@livekit/agents';
-import { buildPipeline, instructionsOf } from './components.ts';
+import { buildPipeline } from './components.ts';
 import { greet } from './greeting.ts';
-import { roomOptions, sessionOptions } from './session-options.ts';
+import { sessionOptions } from './session-options.ts';
+import { startInRoom } from './start-session.ts';
 import type { ModeInput, RunningMode } from './types.ts';
 
 /** `pipeline`: VAD + STT → LLM → TTS with barge-in. */
@@ -14,18 +15,7 @@ export async function startPipeline(input: ModeInput): Promise<RunningMode> {
     llm,
     tts,
   });
-  input.calls.attach(session);
-  input.onSession(session);
-  await input.recorder.modeSwitch('pipeline', 'start');
-  await session.start({
-    agent: new voice.Agent({ instructions: instructionsOf(input.spec) }),
-    room: input.ctx.room,
-    inputOptions: {
-      ...roomOptions.inputOptions,
-      participantIdentity: input.spec.session.participantIdentity,
-    },
-    record: roomOptions.record,
-  });
+  await startInRoom(session, input, 'pipeline');
   greet(session, input.behaviour, (text, allowInterruptions) => session.say(text, { allowInterruptions }));
   return { current: 'pipeline' };
 }

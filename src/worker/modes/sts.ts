@@ -1,7 +1,8 @@
 import { voice } from '@livekit/agents';
-import { buildRealtime, instructionsOf } from './components.ts';
+import { buildRealtime } from './components.ts';
 import { greet } from './greeting.ts';
-import { roomOptions, sessionOptions } from './session-options.ts';
+import { sessionOptions } from './session-options.ts';
+import { startInRoom } from './start-session.ts';
 import type { ModeInput, RunningMode } from './types.ts';
 
 /** Asks a realtime model to speak a fixed sentence (it has no text-to-speech of its own to call). */
@@ -16,18 +17,7 @@ export function sayThroughRealtime(session: voice.AgentSession, text: string, al
 export async function startSts(input: ModeInput): Promise<RunningMode> {
   const model = buildRealtime(input.spec);
   const session = new voice.AgentSession({ ...sessionOptions(input.behaviour), vad: input.vad, llm: model });
-  input.calls.attach(session);
-  input.onSession(session);
-  await input.recorder.modeSwitch('sts', 'start');
-  await session.start({
-    agent: new voice.Agent({ instructions: instructionsOf(input.spec) }),
-    room: input.ctx.room,
-    inputOptions: {
-      ...roomOptions.inputOptions,
-      participantIdentity: input.spec.session.participantIdentity,
-    },
-    record: roomOptions.record,
-  });
+  await startInRoom(session, input, 'sts');
   greet(session, input.behaviour, (text, allow) => sayThroughRealtime(session, text, allow));
   return { current: 'sts' };
 }

@@ -69,17 +69,5 @@ export async function newestSession(platform: Platform): Promise<any> {
   return res.body?.data?.[0];
 }
 
-/** Waits until `check` returns a value, polling every 100 ms. */
-export async function waitFor<T>(
-  check: () => T | undefined | false,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Waits until `check` returns a value (the shared poller). */
+export { waitUntil as waitFor } from '../../helpers/wait.ts';
