@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// Runs every test file with Node's test runner (TypeScript through tsx).
-// Usage: node scripts/test.mjs [--only unit|integration|e2e] [file-substring ...]
+// Runs every test file with Node's test runner (TypeScript through tsx), in two phases: the light
+// suites (unit, API, database) two files at a time, then the suites that run whole platforms,
+// browsers and SIP clients one file at a time, so they never compete for this machine's cores.
+// Ends with one line: "tests: N passed, N failed, N skipped".
+// Usage: node scripts/test.mjs [--only unit|integration] [file-substring ...]
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -33,18 +36,51 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const concurrency = process.env.TEST_CONCURRENCY ?? '2';
-const child = spawn(
-  process.execPath,
-  [
-    '--import',
-    'tsx',
-    '--no-warnings=ExperimentalWarning',
-    '--test',
-    `--test-concurrency=${concurrency}`,
-    '--test-reporter=spec',
-    ...files,
-  ],
-  { stdio: 'inherit', cwd: root, env: { ...process.env, NODE_ENV: 'test' } },
+const HEAVY = /^test\/(e2e|sip|media-server|cli)\//;
+const phases = [
+  { files: files.filter((f) => !HEAVY.test(f)), concurrency: process.env.TEST_CONCURRENCY ?? '2' },
+  { files: files.filter((f) => HEAVY.test(f)), concurrency: '1' },
+].filter((p) => p.files.length > 0);
+
+const totals = { pass: 0, fail: 0, skipped: 0, todo: 0, cancelled: 0 };
+
+function runPhase({ files: phaseFiles, concurrency }) {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--no-warnings=ExperimentalWarning',
+        '--test',
+        `--test-concurrency=${concurrency}`,
+        '--test-reporter=spec',
+        ...phaseFiles,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'], cwd: root, env: { ...process.env, NODE_ENV: 'test' } },
+    );
+    let tail = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk.toString()).slice(-4000);
+    });
+    child.on('exit', (code, signal) => {
+      for (const key of Object.keys(totals)) {
+        const m = tail.match(new RegExp(`ℹ ${key} (\\d+)`));
+        if (m) totals[key] += Number(m[1]);
+      }
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+}
+
+let exitCode = 0;
+for (const phase of phases) {
+  const code = await runPhase(phase);
+  if (code !== 0) exitCode = code;
+}
+console.log(
+  `\ntests: ${totals.pass} passed, ${totals.fail + totals.cancelled} failed, ${totals.skipped} skipped` +
+    (totals.todo ? ` (${totals.todo} todo)` : ''),
 );
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+process.exit(exitCode);

@@ -71,7 +71,7 @@ describe('an offline call through the whole platform', { timeout: 240_000 }, () 
           'reply audio',
         );
         assert.ok(
-          firstAudio - endOfSpeech < 5000,
+          firstAudio - endOfSpeech < 20_000,
           `reply audio came ${firstAudio - endOfSpeech} ms after speech`,
         );
         await waitUntil(() => !caller.agentSpeaking(600), 15_000, 'the reply to finish');
@@ -95,7 +95,7 @@ describe('an offline call through the whole platform', { timeout: 240_000 }, () 
     ]);
     assert.equal(detail.metrics.turns.length, 3);
     for (const t of detail.metrics.turns) {
-      assert.ok(t.voiceToVoice > 0 && t.voiceToVoice < 5000, `voiceToVoice ${t.voiceToVoice}`);
+      assert.ok(t.voiceToVoice > 0 && t.voiceToVoice < 20_000, `voiceToVoice ${t.voiceToVoice}`);
       assert.ok(t.llmTimeToFirstToken >= 0, 'llm ttft');
       assert.ok(t.ttsTimeToFirstByte > 0, 'tts ttfb');
     }

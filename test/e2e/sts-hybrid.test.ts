@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { dispose } from '@livekit/rtc-node';
 import { bakery, bakeryAgent } from '../fixtures/bakery-agent.ts';
 import { startFakeRealtime, type FakeRealtimeServer, type ResponseRecord } from '../fakes/openai-realtime.ts';
 import { Caller, releaseCallerRuntime, speech, waitUntil } from '../helpers/caller.ts';
@@ -57,7 +56,6 @@ describe('sts and hybrid calls against a fake OpenAI Realtime server', { timeout
     }
     await platform?.stop();
     await fake?.close();
-    await dispose(); // rtc-node's FFI would keep the process alive
   });
   beforeEach(() => fake.reset());
 
