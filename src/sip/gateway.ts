@@ -195,8 +195,12 @@ export async function startSipGateway(opts: SipGatewayOptions): Promise<SipGatew
     if (!call || call.ended || tagOf(header(req, 'from')) !== call.dialog.remoteTag) {
       return tx.respond(buildResponse(req, 481));
     }
-    if (!call.dialog.acceptCSeq(seq))
+    if (!call.dialog.acceptCSeq(seq)) {
+      // A re-INVITE retransmitted after its transaction ended (2xx responses end INVITE server
+      // transactions at once, §17.2.1): the dialog is already retransmitting the 2xx until the ACK.
+      if (req.method === 'INVITE' && seq === call.dialog.remoteCSeq) return;
       return tx.respond(buildResponse(req, 500, { reason: 'CSeq out of order' }));
+    }
     switch (req.method) {
       case 'BYE':
         tx.respond(buildResponse(req, 200));
