@@ -20,6 +20,17 @@ export function sendError(
   });
 }
 
+/** The generic 500: never the error's own message, which may carry internals. */
+function sendInternalError(reply: FastifyReply, request: FastifyRequest) {
+  return sendError(
+    reply,
+    request,
+    'INTERNAL_ERROR',
+    500,
+    `An internal error occurred. Quote request id ${request.id} when reporting it.`,
+  );
+}
+
 const pathOf = (path: PropertyKey[] | string | undefined, prefix?: string) => {
   const p = Array.isArray(path)
     ? path.map(String).join('.')
@@ -44,13 +55,7 @@ export function onFrameworkError(err: FastifyError, request: FastifyRequest, rep
       return sendError(reply, request, 'VALIDATION_ERROR', 400, 'A path parameter is too long.');
   }
   request.log.error({ err }, 'framework error');
-  return sendError(
-    reply,
-    request,
-    'INTERNAL_ERROR',
-    500,
-    `An internal error occurred. Quote request id ${request.id} when reporting it.`,
-  );
+  return sendInternalError(reply, request);
 }
 
 /**
@@ -131,12 +136,6 @@ export function registerErrorHandling(app: FastifyInstance) {
       return sendError(reply, request, 'VALIDATION_ERROR', 400, 'The request is malformed.');
     }
     request.log.error({ err }, 'unhandled error');
-    return sendError(
-      reply,
-      request,
-      'INTERNAL_ERROR',
-      500,
-      `An internal error occurred. Quote request id ${request.id} when reporting it.`,
-    );
+    return sendInternalError(reply, request);
   });
 }
