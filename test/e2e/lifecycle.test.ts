@@ -29,22 +29,6 @@ describe('session lifecycle', { timeout: 240_000 }, () => {
     await platform?.stop();
   });
 
-  test('maxDurationInSeconds ends the call', async () => {
-    const { caller, sessionId, disconnected } = await call(platform, {
-      voiceParams: { welcomeMode: 'userInitiatesWait', maxDurationInSeconds: 10, idleTimeoutInSeconds: 60 },
-    });
-    try {
-      const s = await pollSession(platform, sessionId, (x) => x.status === 'ended', 90_000);
-      assert.equal(s.endReason, 'max_duration');
-      // Counted from when the agent took the call.
-      const lasted = new Date(s.endedAt).getTime() - new Date(s.startedAt).getTime();
-      assert.ok(lasted >= 9_500 && lasted < 20_000, `the call lasted ${lasted} ms`);
-      await disconnected;
-    } finally {
-      await caller.hangUp();
-    }
-  });
-
   test('idleTimeoutInSeconds ends a silent call', async () => {
     const { caller, sessionId, disconnected } = await call(platform, {
       voiceParams: { welcomeMode: 'aiInitiatesStatic', welcomeText: bakery.welcome, idleTimeoutInSeconds: 5 },
@@ -75,6 +59,22 @@ describe('session lifecycle', { timeout: 240_000 }, () => {
       assert.notEqual(at, -1, 'the caller was disconnected');
       const s = await pollSession(platform, sessionId, (x) => x.status === 'ended', 5_000);
       assert.equal(s.endReason, 'api');
+    } finally {
+      await caller.hangUp();
+    }
+  });
+
+  test('maxDurationInSeconds ends the call', async () => {
+    const { caller, sessionId, disconnected } = await call(platform, {
+      voiceParams: { welcomeMode: 'userInitiatesWait', maxDurationInSeconds: 10, idleTimeoutInSeconds: 60 },
+    });
+    try {
+      const s = await pollSession(platform, sessionId, (x) => x.status === 'ended', 90_000);
+      assert.equal(s.endReason, 'max_duration');
+      // Counted from when the agent took the call.
+      const lasted = new Date(s.endedAt).getTime() - new Date(s.startedAt).getTime();
+      assert.ok(lasted >= 9_500 && lasted < 20_000, `the call lasted ${lasted} ms`);
+      await disconnected;
     } finally {
       await caller.hangUp();
     }
