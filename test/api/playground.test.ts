@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import vm from 'node:vm';
+import { CHROMIUM_PATH, chromiumArgs, chromiumMissing } from '../helpers/chromium.ts';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
 import { basicAgent, offlineVoiceAgent } from '../helpers/fixtures.ts';
-
-const chromiumPath = '/usr/bin/chromium';
 
 describe('playground', () => {
   let api: TestApi;
@@ -79,22 +77,14 @@ describe('playground', () => {
     );
   });
 
-  describe('in Chromium', { skip: existsSync(chromiumPath) ? false : `no ${chromiumPath}` }, () => {
+  describe('in Chromium', { skip: chromiumMissing }, () => {
     let browser: Browser;
     before(async () => {
       browser = await chromium.launch({
-        executablePath: chromiumPath,
+        executablePath: CHROMIUM_PATH,
         // Playwright's own headless switch is the old mode; ask for the new one explicitly.
         headless: false,
-        args: [
-          '--headless=new',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        args: chromiumArgs(),
       });
     });
     after(() => browser?.close());

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -9,12 +8,12 @@ import { concatPcm16, silencePcm16 } from '../../src/audio/pcm.ts';
 import { encodeWav } from '../../src/audio/wav.ts';
 import { bakery, bakeryAgent } from '../fixtures/bakery-agent.ts';
 import { releaseCallerRuntime, speech } from '../helpers/caller.ts';
+import { CHROMIUM_PATH, chromiumArgs, chromiumMissing } from '../helpers/chromium.ts';
 import { pollSession, startPlatform, type Platform } from '../helpers/platform.ts';
 
 after(releaseCallerRuntime);
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed (apt-get install chromium)`;
+const skip = chromiumMissing;
 const norm = (s: string) =>
   s
     .toLowerCase()
@@ -33,20 +32,9 @@ describe('the playground page holds a spoken conversation in Chromium', { skip, 
     const mic = concatPcm16([silencePcm16(7000, 48_000), question, silencePcm16(8000, 48_000)]);
     writeFileSync(join(dir, 'mic.wav'), encodeWav({ samples: mic, sampleRate: 48_000, channels: 1 }));
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-audio-capture=${join(dir, 'mic.wav')}`,
-        '--autoplay-policy=no-user-gesture-required',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      executablePath: CHROMIUM_PATH,
+      headless: false,
+      args: chromiumArgs({ fakeMicWav: join(dir, 'mic.wav') }),
     });
   });
   after(async () => {

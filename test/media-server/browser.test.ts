@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Room, RoomEvent, dispose } from '@livekit/rtc-node';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_PATH, chromiumArgs, chromiumMissing } from '../helpers/chromium.ts';
 import type { BrowserContext } from 'playwright-core';
 import type { MediaServer } from '../../src/media-server/index.ts';
 import { startPageServer } from './support/browser-page.ts';
@@ -16,9 +17,8 @@ import { AudioCollector, TonePublisher, stopAllTones } from './support/rtc-node.
 import { joinToken, roomName, startTestServer } from './support/server.ts';
 import { waitFor, withTimeout } from './support/wait.ts';
 
-const chromiumPath = '/usr/bin/chromium';
 const micToneHz = 550;
-const skip = existsSync(chromiumPath) ? false : `Debian chromium not installed at ${chromiumPath}`;
+const skip = chromiumMissing ?? false;
 
 let server: MediaServer;
 let pages: { origin: string; server: Server };
@@ -50,22 +50,10 @@ before(async () => {
   pages = await startPageServer();
   // A fresh profile directory per run; Playwright wants it as the persistent context's argument.
   browser = await chromium.launchPersistentContext(join(scratch, 'profile'), {
-    executablePath: chromiumPath,
+    executablePath: CHROMIUM_PATH,
     // Playwright's own headless switch is the old mode; ask for the new one explicitly.
     headless: false,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${wav}`,
-      '--autoplay-policy=no-user-gesture-required',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: chromiumArgs({ fakeMicWav: wav }),
   });
 });
 
