@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { bakery, bakeryAgent } from '../fixtures/bakery-agent.ts';
 import { Caller, releaseCallerRuntime, speech, waitUntil } from '../helpers/caller.ts';
 import { pollSession, startPlatform, type Platform } from '../helpers/platform.ts';
+import { norm } from '../helpers/text.ts';
 
 after(releaseCallerRuntime);
 
@@ -25,13 +26,6 @@ function menuAgent(allowInterruptions: boolean) {
   params.intents.push({ name: 'menu', examples: ['what is on the menu today'], reply: LONG_REPLY });
   return agent;
 }
-
-const norm = (s: string) =>
-  s
-    .toLowerCase()
-    .replace(/[^a-z ]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
 
 describe('barge-in', { timeout: 300_000 }, () => {
   let platform: Platform;

@@ -4,15 +4,9 @@ import { Caller, releaseCallerRuntime, speech, waitUntil } from '../helpers/call
 import { pollSession, startPlatform, type Platform } from '../helpers/platform.ts';
 import { bakery, bakeryAgent } from '../fixtures/bakery-agent.ts';
 import { transcribe } from '../helpers/transcribe.ts';
+import { norm } from '../helpers/text.ts';
 
 after(releaseCallerRuntime);
-
-const norm = (s: string) =>
-  s
-    .toLowerCase()
-    .replace(/[^a-z ]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
 
 describe('an offline call through the whole platform', { timeout: 240_000 }, () => {
   let platform: Platform;

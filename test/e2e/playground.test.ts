@@ -10,16 +10,11 @@ import { bakery, bakeryAgent } from '../fixtures/bakery-agent.ts';
 import { releaseCallerRuntime, speech } from '../helpers/caller.ts';
 import { CHROMIUM_PATH, chromiumArgs, chromiumMissing } from '../helpers/chromium.ts';
 import { pollSession, startPlatform, type Platform } from '../helpers/platform.ts';
+import { norm } from '../helpers/text.ts';
 
 after(releaseCallerRuntime);
 
 const skip = chromiumMissing;
-const norm = (s: string) =>
-  s
-    .toLowerCase()
-    .replace(/[^a-z ]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
 
 describe('the playground page holds a spoken conversation in Chromium', { skip, timeout: 300_000 }, () => {
   let platform: Platform;

@@ -13,6 +13,7 @@ import { FliteSynthesizer } from '../../src/providers/flite/index.ts';
 import { bakery } from '../fixtures/bakery-agent.ts';
 import { transcribe } from '../helpers/transcribe.ts';
 import { startFakeOpenAIRest, TTS_RATE, type FakeOpenAIRest } from './openai-rest.ts';
+import { norm } from '../helpers/text.ts';
 
 const LLM_MS = 300;
 const TTS_MS = 150;
@@ -22,13 +23,6 @@ const STT_MS = 100;
  * client side only checks the lower bound (a loaded machine delays the client arbitrarily).
  */
 const SLACK = 150;
-
-const norm = (s: string) =>
-  s
-    .toLowerCase()
-    .replace(/[^a-z ]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
 
 async function chat(model: openai.LLM, text: string) {
   const chatCtx = agentsLlm.ChatContext.empty();
