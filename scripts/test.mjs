@@ -59,16 +59,22 @@ function runPhase({ files: phaseFiles, concurrency }) {
       ],
       { stdio: ['ignore', 'pipe', 'inherit'], cwd: root, env: { ...process.env, NODE_ENV: 'test' } },
     );
-    let tail = '';
+    // The spec reporter ends a run with unindented summary lines ("ℹ pass 12"); the failure
+    // details that follow them can be long, so every line is scanned, and the last value wins.
+    const summary = {};
+    let partial = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
-      tail = (tail + chunk.toString()).slice(-4000);
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const m = line.match(/^ℹ (pass|fail|skipped|todo|cancelled) (\d+)\s*$/);
+        if (m) summary[m[1]] = Number(m[2]);
+      }
     });
     child.on('exit', (code, signal) => {
-      for (const key of Object.keys(totals)) {
-        const m = tail.match(new RegExp(`ℹ ${key} (\\d+)`));
-        if (m) totals[key] += Number(m[1]);
-      }
+      for (const key of Object.keys(totals)) totals[key] += summary[key] ?? 0;
+      if (code !== 0 && !summary.fail && !summary.cancelled) totals.fail += 1; // crashed before its summary
       resolve(code ?? (signal ? 1 : 0));
     });
   });

@@ -15,3 +15,13 @@ export const silentLogger: MediaServerLogger = { info: noop, warn: noop, error: 
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** `logger` with `fields` added to every entry. */
+export function withFields(logger: MediaServerLogger, fields: object): MediaServerLogger {
+  return {
+    info: (o, m) => logger.info({ ...fields, ...o }, m),
+    warn: (o, m) => logger.warn({ ...fields, ...o }, m),
+    error: (o, m) => logger.error({ ...fields, ...o }, m),
+    debug: (o, m) => logger.debug({ ...fields, ...o }, m),
+  };
+}

@@ -3,6 +3,7 @@ import * as openai from '@livekit/agents-plugin-openai';
 import { getModel, type CatalogModel, type ModelType } from '../catalog/index.ts';
 import type { ProviderCredentials } from '../domain/providers/credentials.ts';
 import { FliteTTS, isFliteVoice } from './flite/index.ts';
+import { installRealtimeHandshakeGuard } from './openai/realtime-handshake.ts';
 import { PocketsphinxSTT } from './pocketsphinx/index.ts';
 import { RulesLLM, rulesConfigSchema } from './rules/index.ts';
 
@@ -87,8 +88,9 @@ export const registry: Record<string, Factories> = {
         apiKey: requireKey(i),
         baseURL: i.credentials?.baseUrl,
       }),
-    STS: (i) =>
-      new openai.realtime.RealtimeModel({
+    STS: (i) => {
+      installRealtimeHandshakeGuard();
+      return new openai.realtime.RealtimeModel({
         model: i.model.name,
         voice: str(i.params.voice),
         modalities: Array.isArray(i.params.modalities)
@@ -96,7 +98,8 @@ export const registry: Record<string, Factories> = {
           : undefined,
         apiKey: requireKey(i),
         baseURL: i.credentials?.baseUrl,
-      }),
+      });
+    },
   },
   'openai-compatible': {
     LLM: (i) =>

@@ -8,12 +8,14 @@ import { loadConfig } from '../config/index.ts';
 import { openDatabase } from '../db/client.ts';
 import { finishSession, type EndReason } from '../domain/voice-sessions/end.ts';
 import { SessionRecorder } from '../domain/voice-sessions/record.ts';
+import { sharedFliteSynthesizer } from '../providers/flite/index.ts';
 import { loadVad } from '../providers/vad/index.ts';
 import { CallRecorder } from './call-recorder.ts';
 import { CallLimits } from './lifecycle.ts';
 import { loadCall, sessionIdFromMetadata } from './load.ts';
 import { startMode } from './modes/index.ts';
 import { voiceBehaviour } from './voice-params.ts';
+import { signalWarm } from './warm-signal.ts';
 
 const HEARTBEAT_MS = 5_000;
 
@@ -108,8 +110,8 @@ async function runCall(ctx: JobContext): Promise<void> {
     logger,
     onSession: (s) => {
       session = s;
-      s.on(voice.AgentSessionEventTypes.UserStateChanged, () => limits.activity());
-      s.on(voice.AgentSessionEventTypes.AgentStateChanged, () => limits.activity());
+      s.on(voice.AgentSessionEventTypes.UserStateChanged, (ev) => limits.userState(ev.newState));
+      s.on(voice.AgentSessionEventTypes.AgentStateChanged, (ev) => limits.agentState(ev.newState));
       s.on(voice.AgentSessionEventTypes.Close, (ev) => {
         endReason ??= endReasonOf(ev.reason, callerLeft);
         if (ev.error) failed = true;
@@ -124,6 +126,12 @@ async function runCall(ctx: JobContext): Promise<void> {
 export default defineAgent({
   prewarm: async (proc: JobProcess) => {
     proc.userData.vad = await loadVad('silero');
+    // Compiles flite's 21 MB wasm while the process is idle: the call's first sentence would
+    // otherwise wait seconds for it. Held for the process's life (one call per process).
+    const flite = sharedFliteSynthesizer();
+    flite.retain();
+    await flite.warmup();
+    signalWarm();
   },
   entry: runCall,
 });

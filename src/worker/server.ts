@@ -1,7 +1,8 @@
-import { AgentServer, InferenceRunner, initializeLogger, ServerOptions } from '@livekit/agents';
+import { AgentServer, InferenceRunner, initializeLogger, log, ServerOptions } from '@livekit/agents';
 import { fileURLToPath } from 'node:url';
 import type { LiveKitTarget } from '../livekit/credentials.ts';
 import { AGENT_NAME } from '../livekit/token.ts';
+import { createWarmSignal } from './warm-signal.ts';
 
 export interface RunningWorker {
   close(): Promise<void>;
@@ -40,8 +41,11 @@ export async function startWorker(opts: {
   idleProcesses?: number;
   /** Calls one worker takes before it reports itself full; default {@link DEFAULT_MAX_CALLS}. */
   maxCalls?: number;
+  /** How long to wait for the first warm job process before returning anyway; default 90 s. */
+  warmTimeoutMs?: number;
 }): Promise<RunningWorker> {
   const maxCalls = opts.maxCalls ?? DEFAULT_MAX_CALLS;
+  const warm = createWarmSignal();
   initializeLogger({ pretty: false, level: opts.logLevel === 'silent' ? 'fatal' : opts.logLevel });
   skipLocalEndOfTurnModel();
   const options = new ServerOptions({
@@ -50,7 +54,7 @@ export async function startWorker(opts: {
     wsURL: opts.livekit.url,
     apiKey: opts.livekit.apiKey,
     apiSecret: opts.livekit.apiSecret,
-    numIdleProcesses: opts.idleProcesses ?? 1,
+    numIdleProcesses: opts.idleProcesses ?? 2,
     host: '127.0.0.1',
     production: true,
     // The framework's default load is machine CPU above 70 %, which refuses calls whenever
@@ -74,9 +78,15 @@ export async function startWorker(opts: {
     registered,
     running.then(() => Promise.reject(new Error('worker stopped before registering'))),
   ]);
+  // The first call should find a warm job process (VAD loaded, flite compiled) rather than wait
+  // for one to start; a worker that cannot warm one in time still serves calls, only slower.
+  if (!(await warm.wait(opts.warmTimeoutMs ?? 90_000))) {
+    log().warn('no job process finished its prewarm in time; the first call will wait for one');
+  }
   return {
     async close() {
       await server.close();
+      warm.dispose();
     },
   };
 }

@@ -311,39 +311,26 @@ describe('sts and hybrid calls against a fake OpenAI Realtime server', { timeout
     for (const x of turns.slice(0, 2))
       assert.ok(x.voiceToVoice > 300, `STS turn voiceToVoice ${x.voiceToVoice}`);
   });
-  test(
-    'hybrid: a rejected realtime connection (HTTP 500) switches the call to the pipeline',
-    {
-      todo:
-        'agents-plugin-openai 1.9 attaches no error listener to its websocket during the handshake: a rejected ' +
-        'upgrade (or a connect timeout) is an uncaught exception that kills the job process, so the call ' +
-        'fails instead of falling back',
-    },
-    async () => {
-      fake.rejectConnections(500);
-      const { caller, sessionId } = await call(
-        { voicePipelineMode: 'hybrid', stsModelId: models.openaiSts, stsModelParams: { voice: 'marin' } },
-        { waitActive: false },
+  test('hybrid: a rejected realtime connection (HTTP 500) switches the call to the pipeline', async () => {
+    fake.rejectConnections(500);
+    const { caller, sessionId } = await call(
+      { voicePipelineMode: 'hybrid', stsModelId: models.openaiSts, stsModelParams: { voice: 'marin' } },
+      { waitActive: false },
+    );
+    try {
+      await waitUntil(() => fake.handshakes.some((h) => h.status === 500), 60_000, 'a rejected handshake');
+      const s = await pollSession(
+        platform,
+        sessionId,
+        (x) => x.mode?.length >= 2 || x.status === 'failed',
+        15_000,
       );
-      try {
-        await waitUntil(() => fake.handshakes.some((h) => h.status === 500), 60_000, 'a rejected handshake');
-        const s = await pollSession(
-          platform,
-          sessionId,
-          (x) => x.mode?.length >= 2 || x.status === 'failed',
-          15_000,
-        );
-        assert.equal(
-          s.status,
-          'active',
-          `the call survives (session is ${s.status}, ended by ${s.endReason})`,
-        );
-        assert.match(s.mode[1].reason, /^sts_error/);
-        await greeting(caller, bakery.welcome);
-        await turn(caller, bakery.turns[0]!.say, exactly(bakery.turns[0]!.reply));
-      } finally {
-        await caller.hangUp();
-      }
-    },
-  );
+      assert.equal(s.status, 'active', `the call survives (session is ${s.status}, ended by ${s.endReason})`);
+      assert.match(s.mode[1].reason, /^sts_error/);
+      await greeting(caller, bakery.welcome);
+      await turn(caller, bakery.turns[0]!.say, exactly(bakery.turns[0]!.reply));
+    } finally {
+      await caller.hangUp();
+    }
+  });
 });

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PARLEY_BIN = fileURLToPath(new URL('../../bin/parley.js', import.meta.url));
@@ -25,6 +27,14 @@ export function spawnParley(args: string[], env: Record<string, string>): Proc {
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  // PARLEY_TEST_LOGS=<dir> keeps every process's output there, to read after a failed run.
+  const logDir = process.env.PARLEY_TEST_LOGS;
+  if (logDir) {
+    mkdirSync(logDir, { recursive: true });
+    const file = createWriteStream(join(logDir, `${Date.now()}-${child.pid}-${args[0] ?? 'parley'}.log`));
+    child.stdout!.pipe(file);
+    child.stderr!.pipe(file);
+  }
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return {
     child,

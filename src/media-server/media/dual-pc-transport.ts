@@ -103,6 +103,10 @@ export class DualPcTransport implements ParticipantTransport {
     this.scheduleNegotiation();
   }
 
+  requestOffer(): void {
+    // v0 clients negotiate their publisher PC on their own; there is nothing to prompt.
+  }
+
   unsubscribe(trackSid: string): void {
     const transceiver = this.senders.get(trackSid);
     if (!transceiver) return;

@@ -103,6 +103,11 @@ export class SinglePcTransport implements ParticipantTransport {
     this.outbound.send(reliable, bytes);
   }
 
+  requestOffer(): void {
+    // A media_sections_requirement, even for zero new m-lines, makes the client renegotiate.
+    this.scheduleReoffer();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.pc.close();

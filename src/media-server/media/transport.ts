@@ -49,6 +49,11 @@ export interface ParticipantTransport {
   unsubscribe(trackSid: string): void;
   /** Sends an encoded DataPacket to this participant. */
   sendData(reliable: boolean, bytes: Uint8Array): void;
+  /**
+   * Asks the client for a fresh publisher offer, for a track it announced with add_track but has
+   * not offered (v1 only; a v0 client renegotiates its own publisher PC).
+   */
+  requestOffer(): void;
   /** Closes the PeerConnections. */
   close(): Promise<void>;
 }

@@ -44,6 +44,11 @@ const ignoredRequests = new Set<string>([
   'getDataBlobRequest',
 ]);
 
+/** How long an announced track may wait for its media before the client is asked to re-offer. */
+const OFFER_PROMPT_MS = 1000;
+/** How many times the client is asked, per add_track. */
+const OFFER_PROMPTS = 5;
+
 /** A participant connected over signalling, with its media transport and published tracks. */
 export class Participant {
   readonly sid = newId('PA');
@@ -62,6 +67,9 @@ export class Participant {
   private version = 1;
   /** add_track requests waiting for their media, by client track id (cid). */
   private readonly pendingTracks = new Map<string, TrackInfo>();
+  /** Re-offer prompts left for the current pending tracks, and the timer that sends them. */
+  private offerPrompts = 0;
+  private offerPromptTimer: NodeJS.Timeout | undefined;
   /** Track SIDs this participant receives. */
   private readonly subscriptions = new Set<string>();
   private readonly transport: ParticipantTransport;
@@ -233,6 +241,7 @@ export class Participant {
   release(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.offerPromptTimer);
     this.state = ParticipantInfo_State.DISCONNECTED;
     for (const track of this.tracks.values()) track.close();
     void this.transport.close().catch(() => undefined);
@@ -271,6 +280,29 @@ export class Participant {
       case: 'trackPublished',
       value: new TrackPublishedResponse({ cid: request.cid, track: info }),
     });
+    this.offerPrompts = OFFER_PROMPTS;
+    this.armOfferPrompt();
+  }
+
+  /**
+   * A v1 client (rtc-node's Rust engine) can lose the renegotiation for a track it announced while
+   * an offer for something else was being sent: the track is then never offered. While a track
+   * stays pending, the client is prompted for a fresh offer every {@link OFFER_PROMPT_MS}, a few
+   * times; one that did offer it is unaffected (the prompt stops when its media arrives).
+   */
+  private armOfferPrompt(): void {
+    clearTimeout(this.offerPromptTimer);
+    this.offerPromptTimer = setTimeout(() => {
+      if (this.closed || this.pendingTracks.size === 0 || this.offerPrompts <= 0) return;
+      this.offerPrompts--;
+      this.log.debug(
+        { pending: [...this.pendingTracks.keys()] },
+        'announced track not offered yet; prompting',
+      );
+      this.transport.requestOffer();
+      this.armOfferPrompt();
+    }, OFFER_PROMPT_MS);
+    this.offerPromptTimer.unref();
   }
 
   private onMediaTrack(track: MediaStreamTrack, mid: string, msidTrackId: string | undefined): void {

@@ -9,7 +9,7 @@ import {
 } from '@livekit/protocol';
 import type { WebSocketServer } from 'ws';
 import type { MediaServerLogger } from '../logger.ts';
-import { errorMessage } from '../logger.ts';
+import { errorMessage, withFields } from '../logger.ts';
 import { Participant } from '../room/participant.ts';
 import type { RoomRegistry } from '../room/room-registry.ts';
 import { serverInfo, serverVersion } from '../server-info.ts';
@@ -84,7 +84,7 @@ export async function handleRtcUpgrade(
     return;
   }
   deps.wss.handleUpgrade(req, socket, head, (ws) => {
-    const signal = new SignalConnection(ws, logger);
+    const signal = new SignalConnection(ws, withFields(logger, { participant: token.identity }));
     if (params.reconnect) {
       // Resuming is not supported (P9): ask for a full reconnect instead.
       signal.send({

@@ -5,6 +5,9 @@ import { errorMessage } from '../logger.ts';
 import { SerialQueue } from '../serial-queue.ts';
 import type { SignalMessage } from '../media/transport.ts';
 
+/** Frequent signal messages left out of the debug trace. */
+const QUIET = new Set<string | undefined>(['ping', 'pingReq', 'pong', 'pongResp', 'trickle']);
+
 /** Largest signal frame accepted; bigger frames close the connection (ws code 1009). */
 export const maxSignalFrameBytes = 512 * 1024;
 
@@ -43,6 +46,7 @@ export class SignalConnection {
         this.close(`malformed signal request: ${errorMessage(err)}`);
         return;
       }
+      if (!QUIET.has(request.message.case)) this.logger.debug({ request: request.message.case }, 'signal in');
       void this.queue
         .run(() => (this.closed ? undefined : handler(request)))
         .catch((err: unknown) =>
@@ -54,6 +58,7 @@ export class SignalConnection {
   /** Sends one message; silently dropped once the socket is closing. */
   send(message: SignalMessage): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    if (!QUIET.has(message.case)) this.logger.debug({ response: message.case }, 'signal out');
     this.ws.send(new SignalResponse({ message }).toBinary());
   }
 

@@ -79,12 +79,9 @@ export async function startHybrid(input: ModeInput): Promise<RunningMode> {
       );
   };
 
-  await startInRoom(
-    session,
-    input,
-    'sts',
-    halfCascade ? 'start (half-cascade: STS reasoning, TTS voice)' : 'start',
-  );
+  await startInRoom(session, input, 'sts', {
+    reason: halfCascade ? 'start (half-cascade: STS reasoning, TTS voice)' : 'start',
+  });
   greet(session, input.behaviour, (text, allow) =>
     halfCascade ? session.say(text, { allowInterruptions: allow }) : sayThroughRealtime(session, text, allow),
   );

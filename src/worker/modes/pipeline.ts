@@ -15,7 +15,8 @@ export async function startPipeline(input: ModeInput): Promise<RunningMode> {
     llm,
     tts,
   });
-  await startInRoom(session, input, 'pipeline');
+  // VAD (Silero) and most recognizers work at 16 kHz; the agent speaks at its TTS's own rate.
+  await startInRoom(session, input, 'pipeline', { audio: { inputHz: 16_000, outputHz: tts.sampleRate } });
   greet(session, input.behaviour, (text, allowInterruptions) => session.say(text, { allowInterruptions }));
   return { current: 'pipeline' };
 }

@@ -4,6 +4,20 @@ import { roomOptions } from './session-options.ts';
 import type { ModeInput } from './types.ts';
 
 /**
+ * The rates the caller's audio is decoded to and the agent's audio is published at. Every stage
+ * whose rate differs resamples each 10 ms frame through rtc-node's native resampler, one FFI round
+ * trip a frame, which costs a busy 2-core machine more than the speech engines themselves; so each
+ * mode asks for the rates its engines use.
+ */
+export interface AudioRates {
+  inputHz: number;
+  outputHz: number;
+}
+
+/** Realtime models (OpenAI Realtime, Gemini Live) take and give 24 kHz audio. */
+export const REALTIME_AUDIO: AudioRates = { inputHz: 24_000, outputHz: 24_000 };
+
+/**
  * Hands the session to the call's recorders and lifecycle, then starts it in the room, listening to
  * the caller only. Every mode starts its session this way.
  */
@@ -11,7 +25,7 @@ export async function startInRoom(
   session: voice.AgentSession,
   input: ModeInput,
   mode: string,
-  reason = 'start',
+  { reason = 'start', audio = REALTIME_AUDIO }: { reason?: string; audio?: AudioRates } = {},
 ) {
   input.calls.attach(session);
   input.onSession(session);
@@ -22,7 +36,9 @@ export async function startInRoom(
     inputOptions: {
       ...roomOptions.inputOptions,
       participantIdentity: input.spec.session.participantIdentity,
+      audioSampleRate: audio.inputHz,
     },
+    outputOptions: { audioSampleRate: audio.outputHz },
     record: roomOptions.record,
   });
 }
