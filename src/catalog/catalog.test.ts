@@ -10,7 +10,6 @@ import {
   getProvider,
   modelId,
   providers,
-  providersWithoutBuiltinModels,
   type ModelType,
 } from './index.ts';
 
@@ -54,12 +53,8 @@ test('every model belongs to a provider with that capability', () => {
   }
 });
 
-test('every capability has an active built-in model, except for providers whose models come from their server', () => {
+test('every capability has an active built-in model', () => {
   for (const p of providers) {
-    if (providersWithoutBuiltinModels.includes(p.slug)) {
-      assert.equal(builtinModels.filter((m) => m.provider === p.slug).length, 0, p.slug);
-      continue;
-    }
     for (const type of p.capabilities) {
       const active = builtinModels.filter((m) => m.provider === p.slug && m.type === type && m.isActive);
       assert.ok(active.length > 0, `${p.slug} has no active ${type} model`);

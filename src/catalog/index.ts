@@ -11,7 +11,7 @@ export type {
   VoiceGender,
 } from './types.ts';
 export { PARLEY_MODEL_NAMESPACE, isUuid, modelId, providerId, uuidv5 } from './ids.ts';
-export { getProvider, hasCapability, providers, providersWithoutBuiltinModels } from './providers.ts';
+export { getProvider, hasCapability, providers } from './providers.ts';
 export { builtinModels, findModel, getModel } from './models.ts';
 export { builtinVoices } from './voices/index.ts';
 export { filterModels, filterVoices, languageMatches, type ModelFilter, type VoiceFilter } from './filter.ts';

@@ -252,6 +252,16 @@ const specsByProvider: Record<string, ModelSpec[]> = {
       streaming: true,
     },
   ],
+  'openai-compatible': [
+    {
+      name: 'custom',
+      type: 'LLM',
+      description:
+        'The model named in the agent’s llmModelParams.model, served at the organization’s baseUrl by ' +
+        'any OpenAI-compatible server (Ollama, vLLM, LM Studio, Groq, Together).',
+      streaming: true,
+    },
+  ],
   anthropic: [
     { name: 'claude-sonnet-4-6', type: 'LLM', description: 'Claude Sonnet 4.6.', streaming: true },
     {
@@ -277,7 +287,7 @@ const specsByProvider: Record<string, ModelSpec[]> = {
   ],
 };
 
-/** Every model Parley ships in its catalog (see `providersWithoutBuiltinModels` for the rest). */
+/** Every model Parley ships in its catalog. */
 export const builtinModels: readonly CatalogModel[] = deepFreeze(
   Object.entries(specsByProvider).flatMap(([provider, specs]) =>
     specs.map(({ name, type, isActive = true, languages, description, streaming }) => ({

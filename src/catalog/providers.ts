@@ -24,9 +24,10 @@ const specs: ProviderSpec[] = [
     docsUrl: 'https://platform.openai.com/docs',
   },
   {
-    // Any server that implements OpenAI's chat completions API (Ollama, vLLM, LM Studio, llama.cpp).
-    // Its models are whatever that server serves, so the catalog lists none: they are read from the
-    // organization's baseUrl. Local servers usually need no key, hence requiresApiKey is false.
+    // Any server that implements OpenAI's chat completions API (Ollama, vLLM, LM Studio, llama.cpp,
+    // Groq, Together). Its models are whatever that server serves: the catalog lists one model,
+    // `custom`, and the agent names the server's model in `llmModelParams.model`. Local servers
+    // usually need no key, hence requiresApiKey is false.
     slug: 'openai-compatible',
     name: 'OpenAI-compatible',
     capabilities: ['LLM'],
@@ -60,7 +61,8 @@ const specs: ProviderSpec[] = [
     capabilities: ['TTS'],
     local: false,
     requiresApiKey: true,
-    supportsBaseUrl: false,
+    // A proxy or an egress gateway in front of the API.
+    supportsBaseUrl: true,
     docsUrl: 'https://docs.cartesia.ai',
   },
   {
@@ -69,7 +71,8 @@ const specs: ProviderSpec[] = [
     capabilities: ['STS', 'LLM'],
     local: false,
     requiresApiKey: true,
-    supportsBaseUrl: false,
+    // A proxy or an egress gateway in front of the API (REST and the Live websocket).
+    supportsBaseUrl: true,
     docsUrl: 'https://ai.google.dev/gemini-api/docs',
   },
   {
@@ -78,7 +81,8 @@ const specs: ProviderSpec[] = [
     capabilities: ['LLM'],
     local: false,
     requiresApiKey: true,
-    supportsBaseUrl: false,
+    // An LLM gateway or proxy in front of the Messages API.
+    supportsBaseUrl: true,
     docsUrl: 'https://platform.claude.com/docs',
   },
 ];
@@ -87,12 +91,6 @@ const specs: ProviderSpec[] = [
 export const providers: readonly CatalogProvider[] = deepFreeze(
   specs.map(({ slug, ...rest }) => ({ slug, id: providerId(slug), ...rest })),
 );
-
-/**
- * Providers whose models come from the organization's own server rather than this catalog; they
- * have capabilities but no built-in models.
- */
-export const providersWithoutBuiltinModels: readonly string[] = deepFreeze(['openai-compatible']);
 
 const bySlug = new Map(providers.map((p) => [p.slug, p]));
 

@@ -20,6 +20,7 @@ import { createVoiceSession } from '../../src/domain/voice-sessions/create.ts';
 import { finishSession } from '../../src/domain/voice-sessions/end.ts';
 import { getVoiceSession } from '../../src/domain/voice-sessions/get.ts';
 import { SecretCipher } from '../../src/secrets/cipher.ts';
+import { LiveVoices } from '../../src/domain/providers/live-voices.ts';
 import {
   createTestDatabase,
   postgresUnavailable,
@@ -125,6 +126,11 @@ function repositorySuite(kind: DbKind) {
       await setProviderCredentials({
         ctx,
         cipher,
+        // Storage only: the check with the provider is covered by test/api/provider-credentials.
+        providers: {
+          account: () => undefined,
+          liveVoices: new LiveVoices({ cipher, account: () => undefined }),
+        },
         input: { slug: 'openai', body: { apiKey: 'sk-test-very-secret' } },
       });
       const { rows } = await tdb.database.pool.query('select * from provider_credentials where org_id = $1', [

@@ -20,6 +20,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { resamplePcm16 } from '../../src/audio/resample.ts';
 import { FliteSynthesizer } from '../../src/providers/flite/index.ts';
+import { modelList } from './openai-rest.ts';
 
 const RATE = 24_000;
 const WINDOW = RATE / 50; // 20 ms
@@ -250,9 +251,31 @@ export class FakeRealtimeServer {
     this.firstAudioDelayMs = options.firstAudioDelayMs ?? 0;
     this.deltaIntervalMs = options.deltaIntervalMs ?? 40;
     this.#apiKey = options.apiKey;
-    this.#http = createServer((_req, res) => {
+    this.#http = createServer((req, res) => {
+      const key = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      // `GET /v1/models` is how Parley checks a key when an organization stores it.
+      if (req.method === 'GET' && req.url === '/v1/models') {
+        const ok = key && (this.#apiKey === undefined || key === this.#apiKey);
+        res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify(
+            ok
+              ? modelList()
+              : {
+                  error: {
+                    message: 'Incorrect API key provided.',
+                    type: 'invalid_request_error',
+                    code: 'invalid_api_key',
+                  },
+                },
+          ),
+        );
+        return;
+      }
       res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: 'The fake serves only the realtime websocket.' } }));
+      res.end(
+        JSON.stringify({ error: { message: 'The fake serves only the realtime websocket and /v1/models.' } }),
+      );
     });
     this.#http.on('upgrade', (req, socket, head) => this.#upgrade(req, socket, head));
   }

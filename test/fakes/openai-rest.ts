@@ -158,6 +158,20 @@ export function parseWav(buf: Buffer): { pcm: Int16Array; sampleRate: number } {
   throw new Error('WAV file without a data chunk');
 }
 
+/** `GET /v1/models` as OpenAI answers it (a few of the catalog's models). */
+export function modelList() {
+  const created = 1_700_000_000;
+  return {
+    object: 'list',
+    data: ['gpt-4o-mini', 'tts-1', 'whisper-1', 'gpt-realtime'].map((id) => ({
+      id,
+      object: 'model',
+      created,
+      owned_by: 'system',
+    })),
+  };
+}
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -274,6 +288,13 @@ export class FakeOpenAIRest {
           'invalid_request_error',
           key ? 'invalid_api_key' : null,
         );
+      }
+      if (path === '/v1/models' && req.method === 'GET') {
+        // What Parley calls to check a key when an organization stores it.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(modelList()));
+        rec.doneAt = Date.now();
+        return;
       }
       if (route === 'other' || req.method !== 'POST') {
         throw new HttpError(

@@ -7,6 +7,8 @@ import { ensureOrganization } from '../../src/domain/orgs/create.ts';
 import type { LocalRuntime } from '../../src/domain/providers/usable.ts';
 import type { RoomControl } from '../../src/livekit/rooms.ts';
 import { SecretCipher } from '../../src/secrets/cipher.ts';
+import { LiveVoices } from '../../src/domain/providers/live-voices.ts';
+import type { ProviderAccount } from '../../src/providers/types.ts';
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type DbKind, type TestDatabase } from './database.ts';
 
@@ -34,12 +36,22 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+/**
+ * Provider accounts that accept any credentials without a network call: the unit-level API suites
+ * never reach a provider. Credential checks and live voices are tested against the provider fakes
+ * (test/api/provider-credentials.test.ts) by passing real accounts.
+ */
+export const offlineAccounts = (slug: string): ProviderAccount | undefined =>
+  slug === 'local' ? undefined : { verify: async () => undefined };
+
 export interface TestApiOptions {
   db?: DbKind;
   runtime?: LocalRuntime;
   rateLimit?: { max: number; windowSeconds: number };
   livekitUrl?: string;
   rooms?: RoomControl;
+  /** The provider account calls; default {@link offlineAccounts}. */
+  accounts?: (slug: string) => ProviderAccount | undefined;
 }
 
 export async function startTestApi(opts: TestApiOptions = {}): Promise<TestApi> {
@@ -50,9 +62,12 @@ export async function startTestApi(opts: TestApiOptions = {}): Promise<TestApi> 
     apiSecret: randomBytes(24).toString('base64url'),
   };
   const deletedRooms: string[] = [];
+  const cipher = new SecretCipher(randomBytes(32));
+  const account = opts.accounts ?? offlineAccounts;
   const deps: ApiDeps = {
     database: db.database,
-    cipher: new SecretCipher(randomBytes(32)),
+    cipher,
+    providers: { account, liveVoices: new LiveVoices({ cipher, account }) },
     sessions: { livekit, tokenTtlSeconds: 600, runtime: opts.runtime ?? {} },
     rooms: opts.rooms ?? {
       async deleteRoom(name) {

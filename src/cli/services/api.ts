@@ -5,6 +5,8 @@ import type { Config } from '../../config/index.ts';
 import type { Database } from '../../db/client.ts';
 import { roomControl } from '../../livekit/rooms.ts';
 import type { LiveKitTarget } from '../../livekit/credentials.ts';
+import { LiveVoices } from '../../domain/providers/live-voices.ts';
+import { accountOf } from '../../providers/accounts.ts';
 import { probeLocalRuntime } from '../../providers/local-runtime.ts';
 import { loadSecretKey, SecretCipher } from '../../secrets/cipher.ts';
 import { startSessionSweeper } from '../../domain/voice-sessions/sweeper.ts';
@@ -24,9 +26,11 @@ export async function startApi(opts: {
   health?: ApiDeps['health'];
 }): Promise<RunningApi> {
   const { config, database, livekit, logger } = opts;
+  const cipher = new SecretCipher(loadSecretKey(config.dataDir, config.PARLEY_SECRET_KEY));
   const app = await buildApp({
     database,
-    cipher: new SecretCipher(loadSecretKey(config.dataDir, config.PARLEY_SECRET_KEY)),
+    cipher,
+    providers: { account: accountOf, liveVoices: new LiveVoices({ cipher, account: accountOf }) },
     sessions: { livekit, tokenTtlSeconds: config.SESSION_TOKEN_TTL_SECONDS, runtime: probeLocalRuntime() },
     rooms: roomControl(livekit),
     rateLimit: { max: config.RATE_LIMIT_MAX, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS },

@@ -54,6 +54,15 @@ export function validateAgent(values: AgentValues): void {
       }
     }
   }
+  if (llm?.provider === 'openai-compatible') {
+    const model = (values.llmModelParams as { model?: unknown } | null | undefined)?.model;
+    if (typeof model !== 'string' || model.trim() === '' || model.length > 200) {
+      issues.push({
+        field: 'llmModelParams.model',
+        message: 'Name the model your OpenAI-compatible server serves, e.g. "llama3.1:8b".',
+      });
+    }
+  }
   const voice = values.ttsModelParams?.voice;
   if (voice !== undefined && (typeof voice !== 'string' || voice.length === 0 || voice.length > 200)) {
     issues.push({ field: 'ttsModelParams.voice', message: 'Expected a voice id from /v1/voice/voices.' });

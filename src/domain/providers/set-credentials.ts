@@ -6,6 +6,8 @@ import type { SecretCipher } from '../../secrets/cipher.ts';
 import { requireScope, type Ctx } from '../context.ts';
 import { notFound, validation } from '../errors.ts';
 import { credentialAad } from './credentials.ts';
+import type { ProviderServices } from './services.ts';
+import { verifyCredentials } from './verify.ts';
 
 export const setCredentialsInput = z.strictObject({
   apiKey: z.string().trim().min(1).max(4096),
@@ -14,6 +16,11 @@ export const setCredentialsInput = z.strictObject({
     .max(2048)
     .nullish(),
   isActive: z.boolean().default(true),
+  /**
+   * Check the credentials with the provider before storing them (default true). `false` stores
+   * them unchecked, e.g. while the provider cannot be reached from here.
+   */
+  verify: z.boolean().default(true),
 });
 export type SetCredentialsInput = z.input<typeof setCredentialsInput>;
 
@@ -30,10 +37,12 @@ function providerOrThrow(slug: string) {
 export async function setProviderCredentials({
   ctx,
   cipher,
+  providers,
   input,
 }: {
   ctx: Ctx;
   cipher: SecretCipher;
+  providers: ProviderServices;
   input: { slug: string; body: SetCredentialsInput };
 }) {
   requireScope(ctx, 'voice:write');
@@ -57,6 +66,13 @@ export async function setProviderCredentials({
       },
     ]);
   }
+  const account = providers.account(provider.slug);
+  if (body.verify && account) {
+    await verifyCredentials(provider.name, account, {
+      apiKey: body.apiKey,
+      ...(body.baseUrl ? { baseUrl: body.baseUrl } : {}),
+    });
+  }
   const values = {
     encryptedApiKey: cipher.encrypt(body.apiKey, credentialAad(ctx.orgId, provider.slug)),
     baseUrl: body.baseUrl ?? null,
@@ -67,6 +83,7 @@ export async function setProviderCredentials({
     .insert(providerCredentials)
     .values({ orgId: ctx.orgId, slug: provider.slug, ...values })
     .onConflictDoUpdate({ target: [providerCredentials.orgId, providerCredentials.slug], set: values });
+  providers.liveVoices.invalidate(ctx.orgId, provider.slug);
   return {
     id: provider.id,
     name: provider.name,
@@ -79,7 +96,15 @@ export async function setProviderCredentials({
 }
 
 /** `DELETE /v1/voice/providers/{slug}` (extension): forgets the organization's credentials. */
-export async function deleteProviderCredentials({ ctx, input }: { ctx: Ctx; input: { slug: string } }) {
+export async function deleteProviderCredentials({
+  ctx,
+  providers,
+  input,
+}: {
+  ctx: Ctx;
+  providers: ProviderServices;
+  input: { slug: string };
+}) {
   requireScope(ctx, 'voice:write');
   const provider = providerOrThrow(input.slug);
   const deleted = await ctx.db
@@ -87,4 +112,5 @@ export async function deleteProviderCredentials({ ctx, input }: { ctx: Ctx; inpu
     .where(and(eq(providerCredentials.orgId, ctx.orgId), eq(providerCredentials.slug, provider.slug)))
     .returning({ slug: providerCredentials.slug });
   if (deleted.length === 0) throw notFound('Provider credentials');
+  providers.liveVoices.invalidate(ctx.orgId, provider.slug);
 }

@@ -10,7 +10,9 @@ export interface FliteWorkerData {
 /** Job thread → worker. */
 export type FliteRequest =
   | { type: 'synthesize'; id: number; text: string; voice: FliteVoice; durationStretch: number }
-  | { type: 'cancel'; id: number };
+  | { type: 'cancel'; id: number }
+  /** Finish the synthesis under way, drop the queue and exit. */
+  | { type: 'shutdown' };
 
 /** Worker → job thread. */
 export type FliteResponse =

@@ -46,6 +46,10 @@ port.on('message', (message: FliteRequest) => {
   if (message.type === 'synthesize') {
     pending.push(message);
     schedule();
+  } else if (message.type === 'shutdown') {
+    // Closing the port lets the thread end once this handler returns.
+    pending.length = 0;
+    port.close();
   } else {
     const index = pending.findIndex((r) => r.id === message.id);
     if (index >= 0) pending.splice(index, 1);

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { siblingModuleUrl, spawnModuleWorker } from './module-worker.ts';
+import { siblingModuleUrl, spawnModuleWorker, stopWorker } from './module-worker.ts';
 import type { FliteRequest, FliteResponse, FliteWorkerData } from './protocol.ts';
 import type { FliteVoice } from './voices.ts';
 
@@ -100,7 +100,7 @@ export class FliteSynthesizer {
     this.#worker = undefined;
     this.#ready = undefined;
     this.#failAll(new Error('flite synthesizer closed'));
-    if (worker) await worker.terminate();
+    if (worker) await stopWorker(worker, { type: 'shutdown' } satisfies FliteRequest);
     if (this.#workerScratchDir) rmSync(this.#workerScratchDir, { recursive: true, force: true });
     this.#workerScratchDir = undefined;
   }

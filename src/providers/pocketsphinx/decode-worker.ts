@@ -36,6 +36,7 @@ const PRESPEECH_SAMPLES = 20 * 160; // pocketsphinx's -vad_prespeech default, 20
 let config: DecoderConfig;
 /** A loaded, never-used decoder, so a new stream or utterance starts without a model load. */
 let spareDecoder: PocketsphinxDecoder | undefined;
+let shuttingDown = false;
 /** Decoder for 'recognize' requests in 'stream' scope (reused across calls). */
 let batchDecoder: PocketsphinxDecoder | undefined;
 const streams = new Map<number, StreamState>();
@@ -83,7 +84,7 @@ function freshDecoder(): PocketsphinxDecoder {
 /** Loads a new spare after the current messages are handled (it blocks this thread for the load). */
 function refillSpare(): void {
   setImmediate(() => {
-    if (!spareDecoder) spareDecoder = new PocketsphinxDecoder(loadPocketsphinxBinding(), config);
+    if (!spareDecoder && !shuttingDown) spareDecoder = new PocketsphinxDecoder(loadPocketsphinxBinding(), config);
   });
 }
 
@@ -150,6 +151,17 @@ function onAudio(streamId: number, state: StreamState, samples: Int16Array): voi
 }
 
 function handle(message: DecodeRequest): void {
+  if (message.type === 'shutdown') {
+    shuttingDown = true;
+    for (const state of streams.values()) state.decoder?.free();
+    spareDecoder?.free();
+    spareDecoder = undefined;
+    streams.clear();
+    batchDecoder?.free();
+    batchDecoder = undefined;
+    port!.close(); // narrowed at the top of the module
+    return;
+  }
   if (message.type === 'recognize') {
     try {
       const t0 = performance.now();

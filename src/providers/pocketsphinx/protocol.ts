@@ -23,7 +23,9 @@ export type DecodeRequest =
   | { type: 'flush'; streamId: number }
   | { type: 'end'; streamId: number }
   | { type: 'close'; streamId: number }
-  | { type: 'recognize'; requestId: number; samples: Int16Array };
+  | { type: 'recognize'; requestId: number; samples: Int16Array }
+  /** Free every decoder and exit (after the decode under way). */
+  | { type: 'shutdown' };
 
 /** A recognised utterance. Sample offsets count 16 kHz samples since the stream opened. */
 export interface UtteranceResult {

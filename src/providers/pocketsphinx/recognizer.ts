@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { siblingModuleUrl, spawnModuleWorker } from '../flite/module-worker.ts';
+import { siblingModuleUrl, spawnModuleWorker, stopWorker } from '../flite/module-worker.ts';
 import type {
   DecodeRequest,
   DecodeResponse,
@@ -123,7 +123,7 @@ export class PocketsphinxRecognizer {
     const worker = this.#worker;
     this.#worker = undefined;
     this.#failAll(new Error('pocketsphinx recognizer closed'));
-    if (worker) await worker.terminate();
+    if (worker) await stopWorker(worker, { type: 'shutdown' } satisfies DecodeRequest);
     if (this.#scratchDir) rmSync(this.#scratchDir, { recursive: true, force: true });
   }
 

@@ -27,7 +27,9 @@ export function register(app: App, deps: ApiDeps) {
     schema: {
       tags: ['Voice'],
       summary: "Store the organization's credentials for a provider (extension)",
-      description: 'Encrypted at rest (AES-256-GCM); never returned by any endpoint.',
+      description:
+        'Checked with the provider first (422 when it refuses them, 503 when it cannot be reached; ' +
+        '`verify: false` skips the check), then encrypted at rest (AES-256-GCM) and never returned.',
       params: slugParam,
       body: setCredentialsInput,
       response: { 200: providerSchema, ...errorResponses },
@@ -36,6 +38,7 @@ export function register(app: App, deps: ApiDeps) {
       setProviderCredentials({
         ctx: ctxOf(req),
         cipher: deps.cipher,
+        providers: deps.providers,
         input: { slug: req.params.slug, body: req.body },
       }),
   });
@@ -48,7 +51,11 @@ export function register(app: App, deps: ApiDeps) {
       response: { 204: z.null().describe('Removed'), ...errorResponses },
     },
     handler: async (req, reply) => {
-      await deleteProviderCredentials({ ctx: ctxOf(req), input: { slug: req.params.slug } });
+      await deleteProviderCredentials({
+        ctx: ctxOf(req),
+        providers: deps.providers,
+        input: { slug: req.params.slug },
+      });
       return reply.code(204).send(null);
     },
   });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { listVoices } from '../../../domain/catalog/list-voices.ts';
 import type { App } from '../../app-types.ts';
+import type { ApiDeps } from '../../deps.ts';
 import { ctxOf } from '../../plugins/auth.ts';
 import { errorResponses, voiceSchema } from '../../schemas.ts';
 
-export function register(app: App) {
+export function register(app: App, deps: ApiDeps) {
   app.get('/v1/voice/voices', {
     config: { scope: 'voice:read' },
     schema: {
@@ -18,6 +19,6 @@ export function register(app: App) {
       }),
       response: { 200: z.object({ data: z.array(voiceSchema) }), ...errorResponses },
     },
-    handler: (req) => listVoices({ ctx: ctxOf(req), input: req.query }),
+    handler: (req) => listVoices({ ctx: ctxOf(req), providers: deps.providers, input: req.query }),
   });
 }

@@ -1,0 +1,4 @@
+/** OpenAI (LLM, TTS, STT, Realtime STS) and OpenAI-compatible LLM servers. */
+export { OPENAI_BASE_URL, openaiCompatibleFactories, openaiFactories } from './factories.ts';
+export { openaiAccount, openaiCompatibleAccount } from './account.ts';
+export { installRealtimeHandshakeGuard } from './realtime-handshake.ts';
