@@ -155,6 +155,19 @@ const stat = z.object({ p50: z.number().nullable(), p95: z.number().nullable() }
 export const sessionDetailSchema = sessionSummarySchema
   .extend({
     mode: z.array(z.object({ mode: z.string(), at: z.string(), reason: z.string() })),
+    events: z
+      .array(
+        z.object({
+          at: z.string(),
+          type: z.enum(['provider_error']),
+          capability: z.enum(['STT', 'LLM', 'TTS', 'STS']),
+          provider: z.string(),
+          message: z.string(),
+          retryable: z.boolean(),
+          recoverable: z.boolean(),
+        }),
+      )
+      .describe('Extension: provider errors during the call, in order (see docs/providers.md).'),
     transcript: z.array(
       z.object({
         role: z.enum(['user', 'agent']),

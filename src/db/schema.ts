@@ -114,6 +114,22 @@ export const phoneNumbers = pgTable(
 );
 
 /** Voice sessions: one per call, web or phone. */
+/** One entry of a session's event timeline (`events` on `GET /v1/voice/sessions/{id}`). */
+export interface SessionEvent {
+  at: string;
+  /** `provider_error`: a provider failed (the framework may have retried first). */
+  type: 'provider_error';
+  /** Which part of the agent failed. */
+  capability: 'STT' | 'LLM' | 'TTS' | 'STS';
+  /** The provider object's label, e.g. `deepgram.STT`. */
+  provider: string;
+  message: string;
+  /** Whether the provider said trying again may work (429, 5xx, dropped connections). */
+  retryable: boolean;
+  /** False when the call could not go on because of it. */
+  recoverable: boolean;
+}
+
 export const voiceSessions = pgTable(
   'voice_sessions',
   {
@@ -138,6 +154,8 @@ export const voiceSessions = pgTable(
       .$type<{ mode: string; at: string; reason: string }[]>()
       .notNull()
       .default(sql`'[]'::jsonb`),
+    /** What happened to the call besides its mode: provider errors, retries, the way it ended. */
+    events: jsonb('events').$type<SessionEvent[]>().notNull().default(sql`'[]'::jsonb`),
     workerId: text('worker_id'),
     heartbeatAt: ts('heartbeat_at'),
     usage: jsonb('usage').$type<Record<string, unknown>>(),

@@ -10,6 +10,7 @@ import { finishSession, type EndReason } from '../domain/voice-sessions/end.ts';
 import { SessionRecorder } from '../domain/voice-sessions/record.ts';
 import { sharedFliteSynthesizer } from '../providers/flite/index.ts';
 import { loadVad } from '../providers/vad/index.ts';
+import { prepareApology } from './apology.ts';
 import { CallRecorder } from './call-recorder.ts';
 import { CallLimits } from './lifecycle.ts';
 import { loadCall, sessionIdFromMetadata } from './load.ts';
@@ -53,6 +54,7 @@ async function runCall(ctx: JobContext): Promise<void> {
     return;
   }
   const recorder = new SessionRecorder(database.db, sessionId);
+  const apology = prepareApology();
   await ctx.connect(undefined, AutoSubscribe.AUDIO_ONLY);
   if (!(await recorder.activate(ctx.workerId))) {
     logger.warn({ sessionId }, 'session was ended before the agent joined');
@@ -108,6 +110,7 @@ async function runCall(ctx: JobContext): Promise<void> {
     recorder,
     calls,
     logger,
+    apology: await apology,
     onSession: (s) => {
       session = s;
       s.on(voice.AgentSessionEventTypes.UserStateChanged, (ev) => limits.userState(ev.newState));

@@ -194,6 +194,8 @@ export class FakeOpenAIRest {
   #chats = 0;
   #transcriptions = 0;
   #url = '';
+  #failures = 0;
+  #failStatus = 500;
 
   constructor(options: FakeOpenAIRestOptions = {}) {
     this.#opts = {
@@ -211,6 +213,15 @@ export class FakeOpenAIRest {
   /** `http://127.0.0.1:PORT/v1`: the `baseURL` of the OpenAI client / the provider credentials. */
   get baseUrl(): string {
     return this.#url;
+  }
+
+  /**
+   * The next `count` chat, speech or transcription requests are refused with `status` and OpenAI's
+   * error body (`Infinity`: until {@link reset}).
+   */
+  failNext(status: number, count = 1): void {
+    this.#failStatus = status;
+    this.#failures = count;
   }
 
   /** Changes latencies or behaviour for the following requests. */
@@ -243,6 +254,7 @@ export class FakeOpenAIRest {
 
   reset(): void {
     this.requests.length = 0;
+    this.#failures = 0;
   }
 
   async close(): Promise<void> {
@@ -302,6 +314,16 @@ export class FakeOpenAIRest {
           `Unknown request URL: ${req.method} ${path}.`,
           'invalid_request_error',
           'unknown_url',
+        );
+      }
+      if (this.#failures > 0) {
+        this.#failures--;
+        const status = this.#failStatus;
+        throw new HttpError(
+          status,
+          status === 429 ? 'Rate limit reached for requests.' : 'The server had an error processing your request.',
+          status === 429 ? 'requests' : 'server_error',
+          status === 429 ? 'rate_limit_exceeded' : null,
         );
       }
       if (route === 'chat') await this.#chat(rec, body, res);

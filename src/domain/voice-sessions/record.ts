@@ -1,6 +1,6 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { transcriptEntries, turnMetrics, voiceSessions } from '../../db/schema.ts';
+import { transcriptEntries, turnMetrics, voiceSessions, type SessionEvent } from '../../db/schema.ts';
 
 /**
  * The writes a running call makes, each its own small statement so that whatever happened before a
@@ -53,6 +53,15 @@ export class SessionRecorder {
     const turn = ++this.#turn;
     await this.db.insert(turnMetrics).values({ sessionId: this.sessionId, turn, ...m });
     return turn;
+  }
+
+  /** Appends an entry to the session's event timeline. */
+  async event(entry: Omit<SessionEvent, 'at'>): Promise<void> {
+    const value = JSON.stringify([{ at: new Date().toISOString(), ...entry }]);
+    await this.db
+      .update(voiceSessions)
+      .set({ events: sql`${voiceSessions.events} || ${value}::jsonb` })
+      .where(eq(voiceSessions.id, this.sessionId));
   }
 
   /** Appends a `{mode, at, reason}` entry to the session's mode timeline. */

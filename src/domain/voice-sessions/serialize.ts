@@ -57,6 +57,7 @@ export function serializeSessionDetail(s: SessionRow, transcript: TranscriptRow[
   return {
     ...serializeSessionSummary(s),
     mode: s.modeTimeline,
+    events: s.events,
     transcript: transcript.map((t) => ({
       role: t.role,
       text: t.text,

@@ -1,24 +1,12 @@
-import { voice, type llm } from '@livekit/agents';
+import { voice } from '@livekit/agents';
 import { buildPipeline, buildRealtime, instructionsOf } from './components.ts';
 import { greet } from './greeting.ts';
 import { HybridPolicy, type SwitchReason } from './hybrid-policy.ts';
+import { ParleyAgentSession } from './parley-session.ts';
 import { sessionOptions } from './session-options.ts';
 import { startInRoom } from './start-session.ts';
 import { sayThroughRealtime } from './sts.ts';
 import type { ModeInput, RunningMode } from './types.ts';
-
-/**
- * An AgentSession whose realtime-model failures are offered to a handler first: hybrid mode
- * switches to the pipeline instead of letting the session close.
- */
-class HybridAgentSession extends voice.AgentSession {
-  onRealtimeFailure?: (error: llm.RealtimeModelError) => boolean;
-
-  override _onError(error: Parameters<voice.AgentSession['_onError']>[0]): void {
-    if (error.type === 'realtime_model_error' && this.onRealtimeFailure?.(error)) return;
-    super._onError(error);
-  }
-}
 
 /**
  * `hybrid`: start on the speech-to-speech model; fall back to the pipeline (keeping the
@@ -39,7 +27,7 @@ export async function startHybrid(input: ModeInput): Promise<RunningMode> {
     },
   });
   const instructions = instructionsOf(input.spec);
-  const session = new HybridAgentSession({
+  const session = new ParleyAgentSession({
     ...sessionOptions(input.behaviour),
     vad: input.vad,
     stt: pipeline.stt,
@@ -63,7 +51,8 @@ export async function startHybrid(input: ModeInput): Promise<RunningMode> {
       }),
     );
   };
-  session.onRealtimeFailure = (error) => {
+  session.onUnrecoverable = (error) => {
+    if (error.type !== 'realtime_model_error') return false;
     const reason = policy.onStsError();
     if (!reason) return false;
     switchToPipeline(reason, error.error?.message ?? error.label);

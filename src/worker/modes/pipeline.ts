@@ -1,6 +1,6 @@
-import { voice } from '@livekit/agents';
 import { buildPipeline } from './components.ts';
 import { greet } from './greeting.ts';
+import { ParleyAgentSession } from './parley-session.ts';
 import { sessionOptions } from './session-options.ts';
 import { startInRoom } from './start-session.ts';
 import type { ModeInput, RunningMode } from './types.ts';
@@ -8,7 +8,7 @@ import type { ModeInput, RunningMode } from './types.ts';
 /** `pipeline`: VAD + STT → LLM → TTS with barge-in. */
 export async function startPipeline(input: ModeInput): Promise<RunningMode> {
   const { stt, llm, tts } = buildPipeline(input.spec);
-  const session = new voice.AgentSession({
+  const session = new ParleyAgentSession({
     ...sessionOptions(input.behaviour),
     vad: input.vad,
     stt,

@@ -1,6 +1,12 @@
 import type { voice } from '@livekit/agents';
 import type { VoiceBehaviour } from '../voice-params.ts';
 
+/**
+ * How often a failing provider request is retried before the error counts: three times, the
+ * first after 100 ms (the framework's), then every 500 ms, since a caller is waiting.
+ */
+const PROVIDER_RETRIES = { maxRetry: 3, retryIntervalMs: 500, timeoutMs: 10_000 };
+
 /** AgentSession options shared by every mode: turn handling and interruptions from the agent. */
 export function sessionOptions(behaviour: VoiceBehaviour): Partial<voice.AgentSessionOptions> {
   return {
@@ -11,6 +17,14 @@ export function sessionOptions(behaviour: VoiceBehaviour): Partial<voice.AgentSe
       interruption: { enabled: behaviour.allowInterruptions },
     },
     userAwayTimeout: null,
+    connOptions: {
+      sttConnOptions: PROVIDER_RETRIES,
+      llmConnOptions: PROVIDER_RETRIES,
+      ttsConnOptions: PROVIDER_RETRIES,
+      // A turn that cannot be answered ends the call with an apology (ParleyAgentSession) rather
+      // than leaving the caller in silence for up to three failed turns.
+      maxUnrecoverableErrors: 0,
+    },
   };
 }
 

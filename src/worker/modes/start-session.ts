@@ -1,5 +1,8 @@
 import { voice } from '@livekit/agents';
 import { instructionsOf } from './components.ts';
+import { speakApology } from '../apology.ts';
+import { providerErrorEvent } from '../provider-errors.ts';
+import type { ParleyAgentSession } from './parley-session.ts';
 import { roomOptions } from './session-options.ts';
 import type { ModeInput } from './types.ts';
 
@@ -22,12 +25,20 @@ export const REALTIME_AUDIO: AudioRates = { inputHz: 24_000, outputHz: 24_000 };
  * the caller only. Every mode starts its session this way.
  */
 export async function startInRoom(
-  session: voice.AgentSession,
+  session: ParleyAgentSession,
   input: ModeInput,
   mode: string,
   { reason = 'start', audio = REALTIME_AUDIO }: { reason?: string; audio?: AudioRates } = {},
 ) {
   input.calls.attach(session);
+  session.onProviderError = (error) => {
+    input.logger.warn(
+      { provider: error.label, recoverable: error.recoverable, err: error.error.message },
+      'provider error',
+    );
+    void input.recorder.event(providerErrorEvent(error)).catch(() => undefined);
+  };
+  session.apologize = () => speakApology(session, input.apology);
   input.onSession(session);
   await input.recorder.modeSwitch(mode, reason);
   await session.start({

@@ -1,6 +1,7 @@
 import { voice } from '@livekit/agents';
 import { buildRealtime } from './components.ts';
 import { greet } from './greeting.ts';
+import { ParleyAgentSession } from './parley-session.ts';
 import { sessionOptions } from './session-options.ts';
 import { startInRoom } from './start-session.ts';
 import type { ModeInput, RunningMode } from './types.ts';
@@ -16,7 +17,7 @@ export function sayThroughRealtime(session: voice.AgentSession, text: string, al
 /** `sts`: a speech-to-speech (realtime) model hears and speaks. */
 export async function startSts(input: ModeInput): Promise<RunningMode> {
   const model = buildRealtime(input.spec);
-  const session = new voice.AgentSession({ ...sessionOptions(input.behaviour), vad: input.vad, llm: model });
+  const session = new ParleyAgentSession({ ...sessionOptions(input.behaviour), vad: input.vad, llm: model });
   await startInRoom(session, input, 'sts');
   greet(session, input.behaviour, (text, allow) => sayThroughRealtime(session, text, allow));
   return { current: 'sts' };

@@ -1,4 +1,5 @@
 import type { JobContext, VAD, voice } from '@livekit/agents';
+import type { AudioFrame } from '@livekit/rtc-node';
 import type { Logger } from 'pino';
 import type { SessionRecorder } from '../../domain/voice-sessions/record.ts';
 import type { CallRecorder } from '../call-recorder.ts';
@@ -14,6 +15,8 @@ export interface ModeInput {
   recorder: SessionRecorder;
   calls: CallRecorder;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** The apology the caller hears when a provider fails for good (see ../apology.ts). */
+  apology: AudioFrame[];
   /** Called with the AgentSession once it exists, before it starts. */
   onSession(session: voice.AgentSession): void;
 }

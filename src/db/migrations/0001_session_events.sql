@@ -1,0 +1,1 @@
+ALTER TABLE "voice_sessions" ADD COLUMN "events" jsonb DEFAULT '[]'::jsonb NOT NULL;

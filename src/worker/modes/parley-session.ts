@@ -1,0 +1,34 @@
+import { voice } from '@livekit/agents';
+
+/** An error the framework reports for a provider (STT, LLM, TTS or realtime model). */
+export type ProviderErrorEvent = Parameters<voice.AgentSession['_onError']>[0];
+
+/**
+ * The AgentSession every Parley call runs on. Provider errors are reported to `onProviderError`
+ * (the session's event timeline); an unrecoverable one is first offered to `onUnrecoverable`
+ * (hybrid mode switches to the pipeline there), and otherwise the caller hears `apologize()`
+ * before the session closes with the error. The framework's own tolerance of repeated LLM/TTS
+ * failures is turned off in {@link sessionOptions}: a turn that cannot be answered ends the call
+ * cleanly rather than leaving the caller in silence.
+ */
+export class ParleyAgentSession extends voice.AgentSession {
+  onProviderError?: (error: ProviderErrorEvent) => void;
+  onUnrecoverable?: (error: ProviderErrorEvent) => boolean;
+  apologize?: () => Promise<void>;
+  #ending = false;
+
+  override _onError(error: ProviderErrorEvent): void {
+    if (this.#ending) return;
+    this.onProviderError?.(error);
+    if (error.recoverable) return super._onError(error);
+    if (this.onUnrecoverable?.(error)) return;
+    this.#ending = true;
+    void (async () => {
+      try {
+        await this.apologize?.();
+      } finally {
+        super._onError(error);
+      }
+    })();
+  }
+}
