@@ -155,7 +155,10 @@ export const voiceSessions = pgTable(
       .notNull()
       .default(sql`'[]'::jsonb`),
     /** What happened to the call besides its mode: provider errors, retries, the way it ended. */
-    events: jsonb('events').$type<SessionEvent[]>().notNull().default(sql`'[]'::jsonb`),
+    events: jsonb('events')
+      .$type<SessionEvent[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     workerId: text('worker_id'),
     heartbeatAt: ts('heartbeat_at'),
     usage: jsonb('usage').$type<Record<string, unknown>>(),

@@ -321,7 +321,9 @@ export class FakeOpenAIRest {
         const status = this.#failStatus;
         throw new HttpError(
           status,
-          status === 429 ? 'Rate limit reached for requests.' : 'The server had an error processing your request.',
+          status === 429
+            ? 'Rate limit reached for requests.'
+            : 'The server had an error processing your request.',
           status === 429 ? 'requests' : 'server_error',
           status === 429 ? 'rate_limit_exceeded' : null,
         );

@@ -1,4 +1,4 @@
-import { voice } from '@livekit/agents';
+import type { voice } from '@livekit/agents';
 import { buildRealtime } from './components.ts';
 import { greet } from './greeting.ts';
 import { ParleyAgentSession } from './parley-session.ts';
