@@ -1,30 +1,32 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { initializeLogger } from '@livekit/agents';
 import { builtinModels } from '../catalog/index.ts';
 import { build, hasFactory } from './registry.ts';
 import { modelId } from '../catalog/index.ts';
 
-// Cloud adapters still to come (issue: cloud providers). Listed here so the gap is visible and the
-// test fails the day one is added without updating this list, or a new catalog entry lacks one.
-const PENDING = new Set(['deepgram', 'elevenlabs', 'cartesia', 'google', 'anthropic']);
-
-test('every catalog model has a factory, except the providers still pending', () => {
+test('every catalog model has a factory', () => {
   const missing = builtinModels.filter((m) => !hasFactory(m)).map((m) => `${m.provider}/${m.type}/${m.name}`);
-  const unexpected = missing.filter((m) => !PENDING.has(m.split('/')[0]!));
-  assert.deepEqual(unexpected, [], 'models without a factory');
-  const pendingWithFactories = [...PENDING].filter((p) =>
-    builtinModels.some((m) => m.provider === p && hasFactory(m)),
-  );
-  assert.deepEqual(pendingWithFactories, [], 'remove these from PENDING: they have factories now');
+  assert.deepEqual(missing, [], 'models without a factory');
 });
 
-test(
-  'pending cloud providers are reported, not silently missing',
-  { todo: `adapters pending for ${[...PENDING].join(', ')}` },
-  () => {
-    assert.ok(builtinModels.some((m) => PENDING.has(m.provider) && !hasFactory(m)));
-  },
-);
+test('every cloud model builds with credentials and refuses to build without them', () => {
+  initializeLogger({ pretty: false, level: 'fatal' });
+  for (const m of builtinModels.filter((x) => x.provider !== 'local' && x.isActive)) {
+    const built = build(m.type, m.id, {
+      params: {},
+      expectedPhrases: [],
+      credentials: { apiKey: 'key', baseUrl: 'http://127.0.0.1:9' },
+    });
+    assert.ok(built, `${m.provider}/${m.name}`);
+    if (m.provider === 'openai-compatible') continue; // local servers need no key
+    assert.throws(
+      () => build(m.type, m.id, { params: {}, expectedPhrases: [] }),
+      /no credentials/,
+      `${m.provider}/${m.name} without credentials`,
+    );
+  }
+});
 
 test('local models build offline; cloud models refuse to build without credentials', () => {
   const tts = build('TTS', modelId('local', 'TTS', 'flite'), {

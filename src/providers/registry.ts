@@ -1,5 +1,10 @@
 import { getModel, type CatalogModel, type ModelType } from '../catalog/index.ts';
+import { anthropicFactories } from './anthropic/index.ts';
+import { cartesiaFactories } from './cartesia/index.ts';
+import { deepgramFactories } from './deepgram/index.ts';
+import { elevenlabsFactories } from './elevenlabs/index.ts';
 import { FliteTTS, isFliteVoice } from './flite/index.ts';
+import { googleFactories } from './google/index.ts';
 import { openaiCompatibleFactories, openaiFactories } from './openai/index.ts';
 import { PocketsphinxSTT } from './pocketsphinx/index.ts';
 import { RulesLLM, rulesConfigSchema } from './rules/index.ts';
@@ -36,6 +41,11 @@ export const registry: Record<string, Factories> = {
   },
   openai: openaiFactories,
   'openai-compatible': openaiCompatibleFactories,
+  deepgram: deepgramFactories,
+  elevenlabs: elevenlabsFactories,
+  cartesia: cartesiaFactories,
+  anthropic: anthropicFactories,
+  google: googleFactories,
 };
 
 /** Whether the registry can build this catalog model. */

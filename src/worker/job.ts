@@ -9,6 +9,7 @@ import { openDatabase } from '../db/client.ts';
 import { finishSession, type EndReason } from '../domain/voice-sessions/end.ts';
 import { SessionRecorder } from '../domain/voice-sessions/record.ts';
 import { sharedFliteSynthesizer } from '../providers/flite/index.ts';
+import { preparePocketsphinxWorker } from '../providers/pocketsphinx/index.ts';
 import { loadVad } from '../providers/vad/index.ts';
 import { prepareApology } from './apology.ts';
 import { CallRecorder } from './call-recorder.ts';
@@ -134,6 +135,7 @@ export default defineAgent({
     const flite = sharedFliteSynthesizer();
     flite.retain();
     await flite.warmup();
+    preparePocketsphinxWorker();
     signalWarm();
   },
   entry: runCall,

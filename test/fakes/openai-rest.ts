@@ -28,6 +28,7 @@ import { DEFAULT_POCKETSPHINX_MODEL_DIR } from '../../src/providers/pocketsphinx
 import { PocketsphinxRecognizer } from '../../src/providers/pocketsphinx/recognizer.ts';
 import { matchIntent, rulesConfigSchema, type RulesConfig } from '../../src/providers/rules/index.ts';
 import { bakery, bakeryAgent } from '../fixtures/bakery-agent.ts';
+import type { FakeProviderControl, FakeRequestRecord } from './control.ts';
 
 export const TTS_RATE = 24_000;
 
@@ -81,18 +82,12 @@ export interface FakeOpenAIRestOptions {
 }
 
 /** One request the server answered, with its timing (epoch ms). */
-export interface RestRequestRecord {
+export interface RestRequestRecord extends FakeRequestRecord {
   route: 'chat' | 'speech' | 'transcription' | 'other';
-  method: string;
-  path: string;
-  status: number;
-  /** The request's headers arrived. */
-  at: number;
   /** The request body was complete. */
   bodyAt?: number;
   /** The first byte of the response body (first token, first audio, the transcript). */
   firstByteAt?: number;
-  doneAt?: number;
   /** Served latency: first byte − (body complete for transcriptions, request start otherwise). */
   latencyMs?: number;
   model?: string;
@@ -183,7 +178,7 @@ class HttpError extends Error {
   }
 }
 
-export class FakeOpenAIRest {
+export class FakeOpenAIRest implements FakeProviderControl {
   readonly requests: RestRequestRecord[] = [];
   #server: Server;
   #opts: Required<Omit<FakeOpenAIRestOptions, 'apiKey' | 'transcript' | 'reply' | 'phrases' | 'voice'>> &
@@ -196,6 +191,8 @@ export class FakeOpenAIRest {
   #url = '';
   #failures = 0;
   #failStatus = 500;
+  #drops = 0;
+  #stalls = 0;
 
   constructor(options: FakeOpenAIRestOptions = {}) {
     this.#opts = {
@@ -222,6 +219,26 @@ export class FakeOpenAIRest {
   failNext(status: number, count = 1): void {
     this.#failStatus = status;
     this.#failures = count;
+  }
+
+  /** The next chat or speech response is cut right after its first output. */
+  dropNext(): void {
+    this.#drops++;
+  }
+
+  /** The next request is accepted and never answered. */
+  stallNext(): void {
+    this.#stalls++;
+  }
+
+  /** First-output latency of every route (first token, first audio byte, the transcript). */
+  setLatency(ms: number): void {
+    this.configure({ llmFirstTokenMs: ms, ttsFirstByteMs: ms, sttFinalMs: ms });
+  }
+
+  /** The key clients must present (any bearer token when none was configured). */
+  get apiKey(): string {
+    return this.#opts.apiKey ?? 'sk-any';
   }
 
   /** Changes latencies or behaviour for the following requests. */
@@ -255,6 +272,8 @@ export class FakeOpenAIRest {
   reset(): void {
     this.requests.length = 0;
     this.#failures = 0;
+    this.#drops = 0;
+    this.#stalls = 0;
   }
 
   async close(): Promise<void> {
@@ -275,6 +294,7 @@ export class FakeOpenAIRest {
             ? 'transcription'
             : 'other';
     const rec: RestRequestRecord = {
+      kind: 'http',
       route,
       method: req.method ?? 'GET',
       path,
@@ -283,6 +303,11 @@ export class FakeOpenAIRest {
       authorization: req.headers.authorization,
     };
     this.requests.push(rec);
+    res.on('close', () => {
+      rec.firstOutputAt ??= rec.firstByteAt;
+      if (!res.writableFinished) rec.cancelled = true;
+      rec.doneAt ??= Date.now();
+    });
     try {
       const body = await new Promise<Buffer>((resolve, reject) => {
         const parts: Buffer[] = [];
@@ -318,6 +343,7 @@ export class FakeOpenAIRest {
       }
       if (this.#failures > 0) {
         this.#failures--;
+        rec.fault = 'fail';
         const status = this.#failStatus;
         throw new HttpError(
           status,
@@ -327,6 +353,27 @@ export class FakeOpenAIRest {
           status === 429 ? 'requests' : 'server_error',
           status === 429 ? 'rate_limit_exceeded' : null,
         );
+      }
+      if (this.#stalls > 0) {
+        this.#stalls--;
+        rec.fault = 'stall';
+        return; // never answered; the client gives up
+      }
+      if (this.#drops > 0 && route !== 'transcription') {
+        this.#drops--;
+        rec.fault = 'drop';
+        // Cut the response right after its first output: the socket is destroyed at once and
+        // whatever the route writes afterwards goes nowhere.
+        const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+        let writes = 0;
+        res.write = ((...args: unknown[]) => {
+          if (res.destroyed) return false;
+          const ok = write(...args);
+          if (++writes >= 2) res.destroy();
+          return ok;
+        }) as typeof res.write;
+        const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+        res.end = ((...args: unknown[]) => (res.destroyed ? res : end(...args))) as typeof res.end;
       }
       if (route === 'chat') await this.#chat(rec, body, res);
       else if (route === 'speech') await this.#speechRoute(rec, body, res);

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { WASI } from 'node:wasi';
 import { decodeWav } from '../../audio/wav.ts';
+import { collectGarbage } from '../../runtime/collect-garbage.ts';
 import type { FliteVoice } from './voices.ts';
 
 /** PCM produced by one synthesis. */
@@ -66,6 +67,8 @@ export class FliteEngine {
       return { samples, sampleRate };
     } finally {
       rmSync(filePath, { force: true });
+      // The instance and its 20 MB memory are garbage now; V8 would not collect them in time.
+      collectGarbage();
     }
   }
 }

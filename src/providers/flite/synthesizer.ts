@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { siblingModuleUrl, spawnModuleWorker, stopWorker } from './module-worker.ts';
+import { siblingModuleUrl, spawnModuleWorker, stopWorker } from '../../runtime/module-worker.ts';
 import type { FliteRequest, FliteResponse, FliteWorkerData } from './protocol.ts';
 import type { FliteVoice } from './voices.ts';
 
@@ -26,6 +26,7 @@ interface PendingRequest {
 }
 
 let processScratchDir: string | undefined;
+let workersStarted = 0;
 
 /** A private directory under the OS temp dir, created once per process and removed at exit. */
 function scratchDirForProcess(): string {
@@ -48,7 +49,6 @@ export class FliteSynthesizer {
   #pending = new Map<number, PendingRequest>();
   #nextId = 1;
   #refs = 0;
-  #workerCount = 0;
   #workerScratchDir: string | undefined;
 
   /** Starts the worker if needed and resolves with its wasm compile time in ms once it is ready. */
@@ -107,7 +107,8 @@ export class FliteSynthesizer {
 
   #ensureWorker(): Worker {
     if (this.#worker) return this.#worker;
-    const scratchDir = join(scratchDirForProcess(), `w${++this.#workerCount}`);
+    // Numbered per process, not per synthesizer: two synthesizers must never share a directory.
+    const scratchDir = join(scratchDirForProcess(), `w${++workersStarted}`);
     mkdirSync(scratchDir, { recursive: true });
     this.#workerScratchDir = scratchDir;
     const worker = spawnModuleWorker(siblingModuleUrl(import.meta.url, 'synth-worker'), {

@@ -2,6 +2,8 @@
 import * as openai from '@livekit/agents-plugin-openai';
 import { numParam as num, requireKey, strParam as str, type Factories } from '../types.ts';
 import { installRealtimeHandshakeGuard } from './realtime-handshake.ts';
+import { OpenAISTT } from './stt.ts';
+import { OpenAITTS } from './tts.ts';
 
 /** OpenAI's API root; an organization's `baseUrl` replaces it (a proxy or a regional gateway). */
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -15,22 +17,23 @@ export const openaiFactories: Factories = {
       temperature: num(i.params.temperature),
     }),
   TTS: (i) =>
-    new openai.TTS({
+    new OpenAITTS({
       model: i.model.name,
-      voice: (str(i.params.voice) ?? 'alloy') as openai.TTSOptions['voice'],
-      speed: num(i.params.speed) ?? 1,
+      voice: str(i.params.voice) ?? 'alloy',
+      speed: num(i.params.speed),
+      instructions: str(i.params.instructions),
       apiKey: requireKey(i),
-      baseURL: i.credentials?.baseUrl,
+      baseURL: i.credentials?.baseUrl ?? OPENAI_BASE_URL,
     }),
+  // Every OpenAI transcription model goes through POST /audio/transcriptions, one request per
+  // utterance cut by the session's VAD: the same path for all three, with classified errors.
   STT: (i) =>
-    new openai.STT({
+    new OpenAISTT({
       model: i.model.name,
-      // The plugin defaults to the realtime websocket; models the catalog lists as non-streaming
-      // (whisper-1) go to POST /audio/transcriptions per utterance, cut by the session's VAD.
-      useRealtime: i.model.streaming === true,
-      language: (i.language ?? 'en').split('-')[0]!,
+      language: (str(i.params.language) ?? i.language ?? 'en').split('-')[0]!,
+      prompt: i.expectedPhrases.length ? i.expectedPhrases.slice(0, 50).join(', ') : undefined,
       apiKey: requireKey(i),
-      baseURL: i.credentials?.baseUrl,
+      baseURL: i.credentials?.baseUrl ?? OPENAI_BASE_URL,
     }),
   STS: (i) => {
     installRealtimeHandshakeGuard();

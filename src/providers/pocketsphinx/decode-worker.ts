@@ -84,7 +84,8 @@ function freshDecoder(): PocketsphinxDecoder {
 /** Loads a new spare after the current messages are handled (it blocks this thread for the load). */
 function refillSpare(): void {
   setImmediate(() => {
-    if (!spareDecoder && !shuttingDown) spareDecoder = new PocketsphinxDecoder(loadPocketsphinxBinding(), config);
+    if (!spareDecoder && !shuttingDown)
+      spareDecoder = new PocketsphinxDecoder(loadPocketsphinxBinding(), config);
   });
 }
 

@@ -18,4 +18,4 @@ export {
   type DomainLanguageModel,
 } from './language-model.ts';
 export { normalizeTranscript, normalizeWords } from './normalize.ts';
-export type { RecognizerReady } from './recognizer.ts';
+export { preparePocketsphinxWorker, type RecognizerReady } from './recognizer.ts';

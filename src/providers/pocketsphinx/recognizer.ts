@@ -6,7 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { siblingModuleUrl, spawnModuleWorker, stopWorker } from '../flite/module-worker.ts';
+import {
+  bundledWorkerUrl,
+  siblingModuleUrl,
+  spawnModuleWorker,
+  stopWorker,
+} from '../../runtime/module-worker.ts';
 import type {
   DecodeRequest,
   DecodeResponse,
@@ -14,6 +19,13 @@ import type {
   LanguageModelSource,
   UtteranceResult,
 } from './protocol.ts';
+
+const DECODE_WORKER = siblingModuleUrl(import.meta.url, 'decode-worker');
+
+/** Builds the decode worker's bundle now (in a job's prewarm) rather than when a call first listens. */
+export function preparePocketsphinxWorker(): void {
+  if (DECODE_WORKER.pathname.endsWith('.ts')) bundledWorkerUrl(DECODE_WORKER);
+}
 
 /** What the worker reported once the model was loaded. */
 export interface RecognizerReady {
@@ -140,7 +152,7 @@ export class PocketsphinxRecognizer {
       languageModel = this.#settings.languageModel;
     }
     const workerData: DecodeWorkerData = { ...this.#settings, languageModel };
-    const worker = spawnModuleWorker(siblingModuleUrl(import.meta.url, 'decode-worker'), { workerData });
+    const worker = spawnModuleWorker(DECODE_WORKER, { workerData });
     this.#worker = worker;
     this.#ready = new Promise<RecognizerReady>((resolve, reject) => {
       worker.on('message', (message: DecodeResponse) => {

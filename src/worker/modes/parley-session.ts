@@ -1,4 +1,5 @@
 import { voice } from '@livekit/agents';
+import { isCancellation } from '../../providers/http-errors.ts';
 
 /** An error the framework reports for a provider (STT, LLM, TTS or realtime model). */
 export type ProviderErrorEvent = Parameters<voice.AgentSession['_onError']>[0];
@@ -19,6 +20,8 @@ export class ParleyAgentSession extends voice.AgentSession {
 
   override _onError(error: ProviderErrorEvent): void {
     if (this.#ending) return;
+    // Some plugins report their own aborted requests (barge-in, a closed stream) as failures.
+    if (isCancellation(error.error)) return;
     this.onProviderError?.(error);
     if (error.recoverable) return super._onError(error);
     if (this.onUnrecoverable?.(error)) return;
