@@ -13,12 +13,17 @@ const CAPABILITY: Record<ProviderErrorEvent['type'], SessionEvent['capability']>
  * provider error says (agents' API errors carry it: 429, 5xx and dropped connections are); errors
  * without the flag are not retryable.
  */
-export function providerErrorEvent(error: ProviderErrorEvent): Omit<SessionEvent, 'at'> {
+export function providerErrorEvent(
+  error: ProviderErrorEvent,
+  /** What the agent uses for each capability (`openai/gpt-realtime`), for errors without a label. */
+  models: Partial<Record<SessionEvent['capability'], string>> = {},
+): Omit<SessionEvent, 'at'> {
   const retryable = (error.error as { retryable?: unknown }).retryable === true;
+  const capability = CAPABILITY[error.type];
   return {
     type: 'provider_error',
-    capability: CAPABILITY[error.type],
-    provider: error.label || 'unknown',
+    capability,
+    provider: error.label || models[capability] || 'unknown',
     message: (error.error?.message ?? String(error.error)).slice(0, 500),
     retryable,
     recoverable: error.recoverable,

@@ -5,6 +5,7 @@
  * it back as base64 `chunk` messages, `timestamps` when asked, and a final `done`.
  */
 import type { FakeRequestRecord } from './control.ts';
+import { sleep } from './clock.ts';
 
 /** What the fake records about a request, a refused upgrade or a websocket context. */
 export interface CartesiaRequestRecord extends FakeRequestRecord {
@@ -43,8 +44,6 @@ export interface ContextEnv {
   chunkMs: number;
   chunkIntervalMs: number;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 /** Text up to the last complete sentence (terminal punctuation followed by whitespace). */
 export function completeSentences(buffer: string): [ready: string, rest: string] {

@@ -49,6 +49,7 @@ import {
 } from './deepgram-protocol.ts';
 import { SpeakSession } from './deepgram-speak.ts';
 import { parseWav } from './openai-rest.ts';
+import { sleep } from './clock.ts';
 
 /** What a configured transcript function is told about the utterance. */
 export interface TranscriptInput {
@@ -106,8 +107,6 @@ export interface FakeContext {
   /** Consumes a pending `dropNext()`. */
   takeDrop(): boolean;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 /** The fake Deepgram server; see the file comment for what it speaks. */
 export class DeepgramFake implements FakeProviderControl {

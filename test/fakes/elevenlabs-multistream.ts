@@ -22,6 +22,7 @@
 import type { WebSocket } from 'ws';
 import type { FakeRequestRecord } from './control.ts';
 import { speechChunks, type FakeSpeech } from './elevenlabs-speech.ts';
+import { sleep } from './clock.ts';
 
 /** What happened to one context of a multi-stream connection. */
 export interface ContextRecord {
@@ -70,7 +71,6 @@ export interface MultiStreamSettings {
 
 const MAX_CONTEXTS = 5;
 const DEFAULT_SCHEDULE = [120, 160, 250, 290];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 interface Context {
   rec: ContextRecord;

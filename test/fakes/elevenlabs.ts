@@ -46,6 +46,7 @@ export {
   PROFESSIONAL_VOICE_ID,
   fakeVoiceLibrary,
 } from './elevenlabs-voices.ts';
+import { sleep } from './clock.ts';
 export type { ElevenLabsVoiceJson } from './elevenlabs-voices.ts';
 
 export interface ElevenLabsFakeOptions {
@@ -70,7 +71,6 @@ export interface ElevenLabsFakeOptions {
 
 const MULTI_STREAM = /^\/v1\/text-to-speech\/([^/]+)\/multi-stream-input$/;
 const REST_STREAM = /^\/v1\/text-to-speech\/([^/]+)\/stream$/;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 /** The fake ElevenLabs API server; start it with {@link startElevenLabsFake}. */
 export class ElevenLabsFake implements FakeProviderControl {

@@ -35,6 +35,7 @@ import {
   type GeminiReply,
 } from './google-rest.ts';
 import { SpeechDetector, SPEECH_RATE } from './google-live-speech.ts';
+import { sleep } from './clock.ts';
 
 export { defaultLiveReply, GEMINI_VOICES, type LiveReplyContext } from './google-live-reply.ts';
 
@@ -127,7 +128,6 @@ export interface LivePlan {
   drop?: boolean;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 const textOf = (c: Content | undefined) =>
   (c?.parts ?? []).map((p) => (typeof p.text === 'string' ? p.text : '')).join('');
 const toInt16 = (buf: Buffer) => {

@@ -15,6 +15,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bakeryReply } from './openai-rest.ts';
 import { GoogleHttpError, modelNotFound } from './google-errors.ts';
 import { validateGenerateRequest } from './google-rest-validate.ts';
+import { sleep } from './clock.ts';
 
 /** A model the fake serves, as `models.list` describes it. */
 export interface FakeModel {
@@ -103,7 +104,6 @@ export interface RestEnv {
   done(cancelled: boolean, text?: string, model?: string): void;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 const word = (text: string) => text.match(/\S+\s*/g) ?? [text];
 const countTokens = (text: string) => (text.match(/\S+/g) ?? []).length;
 

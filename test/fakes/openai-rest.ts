@@ -29,6 +29,7 @@ import { PocketsphinxRecognizer } from '../../src/providers/pocketsphinx/recogni
 import { matchIntent, rulesConfigSchema, type RulesConfig } from '../../src/providers/rules/index.ts';
 import { bakery, bakeryAgent } from '../fixtures/bakery-agent.ts';
 import type { FakeProviderControl, FakeRequestRecord } from './control.ts';
+import { sleep } from './clock.ts';
 
 export const TTS_RATE = 24_000;
 
@@ -102,7 +103,6 @@ export interface RestRequestRecord extends FakeRequestRecord {
   authorization?: string;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 const id = (prefix: string) => `${prefix}${randomUUID().replace(/-/g, '').slice(0, 24)}`;
 
 const bakeryRules: RulesConfig = rulesConfigSchema.parse(bakeryAgent().llmModelParams);

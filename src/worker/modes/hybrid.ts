@@ -51,7 +51,7 @@ export async function startHybrid(input: ModeInput): Promise<RunningMode> {
       }),
     );
   };
-  session.onUnrecoverable = (error) => {
+  session.divert = (error) => {
     if (error.type !== 'realtime_model_error') return false;
     const reason = policy.onStsError();
     if (!reason) return false;

@@ -1,6 +1,8 @@
 import { voice } from '@livekit/agents';
 import { instructionsOf } from './components.ts';
+import { getModel } from '../../catalog/index.ts';
 import { speakApology } from '../apology.ts';
+import type { CallSpec } from '../load.ts';
 import { providerErrorEvent } from '../provider-errors.ts';
 import type { ParleyAgentSession } from './parley-session.ts';
 import { roomOptions } from './session-options.ts';
@@ -15,6 +17,16 @@ import type { ModeInput } from './types.ts';
 export interface AudioRates {
   inputHz: number;
   outputHz: number;
+}
+
+/** `provider/model` of what the agent uses for each capability. */
+function modelNames(spec: CallSpec): Record<'STT' | 'LLM' | 'TTS' | 'STS', string | undefined> {
+  const name = (id: string | null) => {
+    const m = id ? getModel(id) : undefined;
+    return m ? `${m.provider}/${m.name}` : undefined;
+  };
+  const a = spec.agent;
+  return { STT: name(a.sttModelId), LLM: name(a.modelId), TTS: name(a.ttsModelId), STS: name(a.stsModelId) };
 }
 
 /** Realtime models (OpenAI Realtime, Gemini Live) take and give 24 kHz audio. */
@@ -36,7 +48,7 @@ export async function startInRoom(
       { provider: error.label, recoverable: error.recoverable, err: error.error.message },
       'provider error',
     );
-    void input.recorder.event(providerErrorEvent(error)).catch(() => undefined);
+    void input.recorder.event(providerErrorEvent(error, modelNames(input.spec))).catch(() => undefined);
   };
   session.apologize = () => speakApology(session, input.apology);
   input.onSession(session);
