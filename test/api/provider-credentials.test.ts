@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { accountOf } from '../../src/providers/accounts.ts';
 import { startCartesiaFake, type FakeCartesia } from '../fakes/cartesia.ts';
 import { CUSTOM_VOICE } from '../fakes/cartesia-voices.ts';
+import { startDeepgramFake, type DeepgramFake } from '../fakes/deepgram.ts';
 import { startElevenLabsFake, type ElevenLabsFake } from '../fakes/elevenlabs.ts';
 import { CLONED_VOICE_ID } from '../fakes/elevenlabs-voices.ts';
 import { startFakeOpenAIRest, type FakeOpenAIRest } from '../fakes/openai-rest.ts';
@@ -111,16 +112,19 @@ describe('live voice catalogs', { timeout: 90_000 }, () => {
   let api: TestApi;
   let elevenlabs: ElevenLabsFake;
   let cartesia: FakeCartesia;
+  let deepgram: DeepgramFake;
 
   before(async () => {
     api = await startTestApi({ accounts: accountOf });
     elevenlabs = await startElevenLabsFake();
     cartesia = await startCartesiaFake();
+    deepgram = await startDeepgramFake();
   });
   after(async () => {
     await api?.close();
     await elevenlabs?.close();
     await cartesia?.close();
+    await deepgram?.close();
   });
 
   async function orgWithLiveCatalogs() {
@@ -128,6 +132,7 @@ describe('live voice catalogs', { timeout: 90_000 }, () => {
     for (const [slug, fake] of [
       ['elevenlabs', elevenlabs],
       ['cartesia', cartesia],
+      ['deepgram', deepgram],
     ] as const) {
       const res = await api.request('PUT', `/v1/voice/providers/${slug}`, {
         key,
@@ -148,6 +153,8 @@ describe('live voice catalogs', { timeout: 90_000 }, () => {
     assert.equal(cloned.provider, 'elevenlabs');
     assert.ok(ids(all.body).includes(CUSTOM_VOICE.id), 'the Cartesia custom voice is listed');
     assert.ok(ids(all.body).includes('21m00Tcm4TlvDq8ikWAM'), 'built-in voices stay (Rachel)');
+    assert.ok(ids(all.body).includes('aura-2-celeste-es'), 'a Deepgram voice from GET /v1/models');
+    assert.ok(!ids(all.body).includes('aura-angus-en'), 'first-generation Aura voices are left out');
     assert.ok(
       all.body.data.some((v: { provider: string }) => v.provider === 'local'),
       'local voices stay',
@@ -169,13 +176,18 @@ describe('live voice catalogs', { timeout: 90_000 }, () => {
   test('a cached catalog is served without calling the provider', async () => {
     const key = await orgWithLiveCatalogs();
     await api.request('GET', '/v1/voice/voices', { key });
-    const before = { el: elevenlabs.voiceListRequests, ca: cartesia.voiceListRequests };
+    const before = {
+      el: elevenlabs.voiceListRequests,
+      ca: cartesia.voiceListRequests,
+      dg: deepgram.voiceListRequests,
+    };
     for (let i = 0; i < 5; i++) {
       const res = await api.request('GET', '/v1/voice/voices', { key });
       assert.ok(ids(res.body).includes(CLONED_VOICE_ID));
     }
     assert.equal(elevenlabs.voiceListRequests, before.el);
     assert.equal(cartesia.voiceListRequests, before.ca);
+    assert.equal(deepgram.voiceListRequests, before.dg);
   });
 
   test('a provider that fails leaves the built-in catalog served, quickly', async () => {

@@ -50,6 +50,7 @@ import {
 import { SpeakSession } from './deepgram-speak.ts';
 import { parseWav } from './openai-rest.ts';
 import { sleep } from './clock.ts';
+import { DEEPGRAM_MODELS } from './deepgram-models.ts';
 
 /** What a configured transcript function is told about the utterance. */
 export interface TranscriptInput {
@@ -83,7 +84,7 @@ export interface DeepgramFakeOptions {
 
 /** One request or connection, with what the fake saw of it. */
 export interface DeepgramRequestRecord extends FakeRequestRecord {
-  route: 'listen' | 'speak' | 'projects' | 'other';
+  route: 'listen' | 'speak' | 'projects' | 'models' | 'other';
   /** Query parameters, every value of each. */
   query: Record<string, string[]>;
   authorization?: string;
@@ -276,7 +277,9 @@ export class DeepgramFake implements FakeProviderControl {
             ? 'speak'
             : path === '/v1/projects'
               ? 'projects'
-              : 'other',
+              : path === '/v1/models'
+                ? 'models'
+                : 'other',
       status: 0,
       at: Date.now(),
       query,
@@ -328,6 +331,7 @@ export class DeepgramFake implements FakeProviderControl {
       });
       const route = `${req.method} ${rec.route}`;
       if (route === 'GET projects') return this.#projects(rec, res);
+      if (route === 'GET models') return this.#models(rec, res);
       if (route === 'POST speak') return await this.#speakRest(rec, body, res);
       if (route === 'POST listen') return await this.#listenRest(rec, body, res);
       if (rec.route === 'other') throw new DeepgramHttpError(404, `No route for ${req.method} ${rec.path}.`);
@@ -354,6 +358,19 @@ export class DeepgramFake implements FakeProviderControl {
       }),
     );
     rec.doneAt = Date.now();
+  }
+
+  /** `GET /v1/models`: Deepgram's public model list (its TTS part is the voice catalog). */
+  #models(rec: DeepgramRequestRecord, res: ServerResponse): void {
+    rec.status = 200;
+    res.writeHead(200, { 'content-type': 'application/json', 'dg-request-id': randomUUID() });
+    res.end(JSON.stringify(DEEPGRAM_MODELS));
+    rec.doneAt = Date.now();
+  }
+
+  /** How many times the voice list (`GET /v1/models`) was asked for. */
+  get voiceListRequests(): number {
+    return this.requests.filter((r) => r.route === 'models').length;
   }
 
   async #speakRest(rec: DeepgramRequestRecord, raw: Buffer, res: ServerResponse): Promise<void> {

@@ -9,7 +9,8 @@
  *    an automatic response (server_vad with `create_response`), or a response on `response.create`;
  *  - replies as `output_audio` (flite speech resampled to 24 kHz, in 100 ms deltas, with the
  *    transcript) or, when the session's `output_modalities` is `['text']`, as `output_text`;
- *  - failure knobs (rejected upgrades, failed responses, dropped sockets, slow first audio).
+ *  - failure knobs (rejected upgrades, failed responses, dropped sockets, slow first audio), and
+ *    the {@link FakeProviderControl} knobs the provider conformance suites use (test/providers/).
  *
  * It records what it received so tests can assert on the client's behaviour.
  */
@@ -20,9 +21,12 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { resamplePcm16 } from '../../src/audio/resample.ts';
 import { FliteSynthesizer } from '../../src/providers/flite/index.ts';
+import type { FakeProviderControl, FakeRequestRecord } from './control.ts';
 import { modelList } from './openai-rest.ts';
 
 const RATE = 24_000;
+/** The key {@link FakeRealtimeServer.apiKey} reports when none was configured (any key is accepted then). */
+const ANY_KEY = 'sk-fake';
 const WINDOW = RATE / 50; // 20 ms
 const DELTA_SAMPLES = RATE / 10; // 100 ms
 
@@ -120,6 +124,10 @@ class Connection {
   speechItemId = '';
   active?: { record: ResponseRecord; cancelled: boolean; itemId: string };
   chain: Promise<void> = Promise.resolve();
+  /** This connection's entry in {@link FakeRealtimeServer.requests}. */
+  log?: FakeRequestRecord;
+  /** The server cut the socket (a drop or shutdown), so its close is not the client hanging up. */
+  closedByServer = false;
 
   constructor(
     readonly ws: WebSocket,
@@ -200,7 +208,7 @@ function mergeDeep(target: Record<string, any>, patch: Record<string, any>): Rec
 }
 
 /** The fake server. Create with {@link startFakeRealtime}. */
-export class FakeRealtimeServer {
+export class FakeRealtimeServer implements FakeProviderControl {
   /** Every client event received (audio appends included), in order. */
   readonly received: ReceivedEvent[] = [];
   /** `session` payloads of every `session.update`, in order, with the connection they came on. */
@@ -241,6 +249,12 @@ export class FakeRealtimeServer {
   #responseCount = 0;
   #apiKey?: string;
   #port = 0;
+  #requests: FakeRequestRecord[] = [];
+  /** Upgrades to refuse next ({@link failNext}), one status each. */
+  #refuseNext: number[] = [];
+  #stallNext = false;
+  /** Upgrades held unanswered ({@link stallNext}), destroyed on close. */
+  #stalled = new Set<Duplex>();
 
   constructor(options: FakeRealtimeOptions = {}) {
     this.reply = options.reply ?? defaultReply;
@@ -332,18 +346,61 @@ export class FakeRealtimeServer {
     this.#failures = [];
     this.#dropAfterAudio = false;
     this.firstAudioDelayMs = 0;
+    this.#refuseNext = [];
+    this.#stallNext = false;
+    this.#requests = [];
   }
 
   /** Closes every live client socket (as a network drop would). */
   dropConnections(): void {
-    for (const c of this.#live) c.ws.terminate();
+    for (const c of this.#live) {
+      c.closedByServer = true;
+      c.ws.terminate();
+    }
+  }
+
+  // ---- FakeProviderControl ----
+
+  /** The key to present: the configured one, or any non-empty key when none was configured. */
+  get apiKey(): string {
+    return this.#apiKey ?? ANY_KEY;
+  }
+
+  /** One entry per websocket upgrade (refused, stalled or accepted), oldest first. */
+  get requests(): readonly FakeRequestRecord[] {
+    return this.#requests;
+  }
+
+  /** Refuses the next `count` upgrades with `status` and an OpenAI error body (a 429 with `Retry-After: 0`). */
+  failNext(status: number, count = 1): void {
+    for (let i = 0; i < count; i++) this.#refuseNext.push(status);
+  }
+
+  /** The next connection's socket is cut right after its first audio (or text) delta. */
+  dropNext(): void {
+    this.dropAfterNextAudio();
+  }
+
+  /**
+   * The next upgrade request is held open and never answered (no 101, no error), so the client's
+   * connect timeout is what ends it.
+   */
+  stallNext(): void {
+    this.#stallNext = true;
+  }
+
+  /** Delay before the first audio (or text) delta of every response; same as {@link firstAudioDelayMs}. */
+  setLatency(ms: number): void {
+    this.firstAudioDelayMs = ms;
   }
 
   async close(): Promise<void> {
     for (const c of this.#live) {
       if (c.active) c.active.cancelled = true;
+      c.closedByServer = true;
       c.ws.terminate();
     }
+    for (const socket of this.#stalled) socket.destroy();
     this.#wss.close();
     this.#http.closeAllConnections?.();
     await new Promise<void>((resolve) => this.#http.close(() => resolve()));
@@ -355,12 +412,24 @@ export class FakeRealtimeServer {
   #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const authorization = req.headers.authorization;
-    const refuse = (status: number, message: string, code: string) => {
+    const rec: FakeRequestRecord = {
+      kind: 'ws',
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      status: 101,
+      at: Date.now(),
+      model: url.searchParams.get('model') ?? undefined,
+    };
+    this.#requests.push(rec);
+    const refuse = (status: number, message: string, code: string, headers = '') => {
       this.handshakes.push({ url: req.url ?? '', authorization, status });
+      rec.status = status;
+      rec.doneAt = Date.now();
       const body = JSON.stringify({ error: { message, type: 'invalid_request_error', code, param: null } });
       socket.end(
         `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
           'Content-Type: application/json\r\n' +
+          headers +
           `Content-Length: ${Buffer.byteLength(body)}\r\n` +
           'Connection: close\r\n\r\n' +
           body,
@@ -372,6 +441,30 @@ export class FakeRealtimeServer {
     const key = authorization?.match(/^Bearer (.+)$/)?.[1];
     if (!key || (this.#apiKey !== undefined && key !== this.#apiKey)) {
       return refuse(401, 'Incorrect API key provided.', 'invalid_api_key');
+    }
+    if (this.#stallNext) {
+      this.#stallNext = false;
+      // Never answered: no status went out, so the record says 0 until the client gives up.
+      rec.status = 0;
+      rec.fault = 'stall';
+      this.#stalled.add(socket);
+      socket.on('error', () => undefined);
+      // Read (and drop) whatever comes, so the client giving up is seen; an upgrade socket is
+      // half-open, so its end does not close it on its own.
+      socket.resume();
+      socket.once('end', () => socket.destroy());
+      socket.once('close', () => {
+        this.#stalled.delete(socket);
+        rec.cancelled = true;
+        rec.doneAt = Date.now();
+      });
+      return;
+    }
+    const refused = this.#refuseNext.shift();
+    if (refused !== undefined) {
+      rec.fault = 'fail';
+      const { message, code } = refusal(refused);
+      return refuse(refused, message, code, refused === 429 ? 'Retry-After: 0\r\n' : '');
     }
     if (this.#rejectStatus !== null) {
       const s = this.#rejectStatus;
@@ -387,15 +480,19 @@ export class FakeRealtimeServer {
     }
     this.handshakes.push({ url: req.url ?? '', authorization, status: 101 });
     const model = url.searchParams.get('model') ?? 'gpt-realtime';
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, model));
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, model, rec));
   }
 
-  #accept(ws: WebSocket, model: string): void {
+  #accept(ws: WebSocket, model: string, log: FakeRequestRecord): void {
     const conn = new Connection(ws, ++this.connections, model);
+    conn.log = log;
     this.sessions.set(conn.index, conn.session);
     this.#live.add(conn);
     ws.on('close', () => {
       this.#live.delete(conn);
+      // The client hung up (or barged in by closing) while a response was still going out.
+      if (conn.active && !conn.active.cancelled && !conn.closedByServer) log.cancelled = true;
+      log.doneAt = Date.now();
       if (conn.active) conn.active.cancelled = true;
     });
     ws.on('error', () => undefined);
@@ -541,6 +638,7 @@ export class FakeRealtimeServer {
           return;
         }
         conn.active.cancelled = true;
+        if (conn.log) conn.log.cancelled = true;
         return;
       }
       default:
@@ -777,6 +875,7 @@ export class FakeRealtimeServer {
       connection: conn.index,
     });
     record.text = text;
+    if (conn.log) conn.log.text = text;
     const id = active.itemId;
     const item = {
       id,
@@ -808,9 +907,12 @@ export class FakeRealtimeServer {
       if (!first) return;
       first = false;
       record.firstDeltaAt = Date.now();
+      if (conn.log) conn.log.firstOutputAt ??= record.firstDeltaAt;
       if (this.#dropAfterAudio) {
         this.#dropAfterAudio = false;
         record.status = 'dropped';
+        conn.closedByServer = true;
+        if (conn.log) conn.log.fault = 'drop';
         conn.ws.terminate();
       }
     };
@@ -882,6 +984,15 @@ export class FakeRealtimeServer {
       },
     });
   }
+}
+
+/** What OpenAI says when it refuses a connection with `status` ({@link FakeRealtimeServer.failNext}). */
+function refusal(status: number): { message: string; code: string } {
+  if (status === 401) return { message: 'Incorrect API key provided.', code: 'invalid_api_key' };
+  if (status === 403) return { message: 'You are not allowed to use this model.', code: 'model_not_allowed' };
+  if (status === 404) return { message: 'The model does not exist.', code: 'model_not_found' };
+  if (status === 429) return { message: 'Rate limit reached.', code: 'rate_limit_exceeded' };
+  return { message: 'The server had an error.', code: 'server_error' };
 }
 
 function usage(outputTokens: number) {

@@ -7,7 +7,9 @@ import { startCartesiaFake } from '../fakes/cartesia.ts';
 import { startDeepgramFake } from '../fakes/deepgram.ts';
 import { startElevenLabsFake } from '../fakes/elevenlabs.ts';
 import { startGoogleFake } from '../fakes/google.ts';
+import { defaultReply, startFakeRealtime } from '../fakes/openai-realtime.ts';
 import { startFakeOpenAIRest } from '../fakes/openai-rest.ts';
+import { bakery } from '../fixtures/bakery-agent.ts';
 import type { Target } from './support.ts';
 
 export const ttsTargets: Target[] = [
@@ -81,5 +83,32 @@ export const llmTargets: Target[] = [
     model: 'gemini-3.5-flash',
     start: () => startGoogleFake(),
     workPath: /:(stream)?[gG]enerateContent$/,
+  },
+];
+
+/**
+ * Speech-to-speech (realtime) models. The Google fake hears the caller with pocketsphinx and
+ * answers with the bakery rules; the OpenAI Realtime fake does not listen to what is said, so it is
+ * told to answer every caller turn with the bakery's reply to the first caller line (instructed
+ * replies still say their quoted sentence).
+ */
+export const stsTargets: Target[] = [
+  {
+    name: 'openai/gpt-realtime',
+    provider: 'openai',
+    model: 'gpt-realtime',
+    start: () =>
+      startFakeRealtime({
+        apiKey: 'sk-conformance',
+        reply: (ctx) => (ctx.trigger === 'vad' ? bakery.turns[0]!.reply : defaultReply(ctx)),
+      }),
+    workPath: /^\/v1\/realtime$/,
+  },
+  {
+    name: 'google/gemini-3.1-flash-live-preview',
+    provider: 'google',
+    model: 'gemini-3.1-flash-live-preview',
+    start: () => startGoogleFake(),
+    workPath: /BidiGenerateContent$/,
   },
 ];

@@ -1,6 +1,7 @@
 /** OpenAI and OpenAI-compatible servers, through `@livekit/agents-plugin-openai`. */
 import * as openai from '@livekit/agents-plugin-openai';
 import { numParam as num, requireKey, strParam as str, type Factories } from '../types.ts';
+import { installRealtimeCloseGuard } from './realtime-close.ts';
 import { installRealtimeHandshakeGuard } from './realtime-handshake.ts';
 import { OpenAISTT } from './stt.ts';
 import { OpenAITTS } from './tts.ts';
@@ -37,6 +38,7 @@ export const openaiFactories: Factories = {
     }),
   STS: (i) => {
     installRealtimeHandshakeGuard();
+    installRealtimeCloseGuard();
     return new openai.realtime.RealtimeModel({
       model: i.model.name,
       voice: str(i.params.voice),
