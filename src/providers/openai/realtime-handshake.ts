@@ -5,8 +5,9 @@
  * 429, 500 from the provider or a proxy) or a refused connection is an uncaught exception that
  * kills the whole job process, and the call with it; hybrid mode never gets the chance to fall
  * back to the pipeline. The plugin offers no hook for this, so {@link installRealtimeHandshakeGuard}
- * replaces its connect method (non-Azure endpoints only) with one that turns every handshake
- * failure into a session `error` event, classified as retryable or not, and a rejected connect.
+ * replaces its connect method (non-Azure endpoints only) with one that retries the failures worth
+ * retrying and turns the rest into a session `error` event, classified as retryable or not, and a
+ * rejected connect.
  * Remove when the plugin handles handshake errors itself.
  */
 import { APIConnectionError, APIStatusError } from '@livekit/agents';
@@ -21,7 +22,7 @@ interface SessionInternals {
     isAzure: boolean;
     apiVersion?: string;
     azureDeployment?: string;
-    connOptions: { timeoutMs: number };
+    connOptions: { timeoutMs: number; maxRetry?: number; retryIntervalMs?: number };
   };
   emitError(event: { error: Error; recoverable: boolean }): void;
 }
@@ -113,12 +114,24 @@ export function installRealtimeHandshakeGuard(): void {
   const original = proto.createWsConn;
   proto.createWsConn = async function (this: SessionInternals) {
     if (this._options.isAzure) return original.call(this);
-    try {
-      return await connectRealtime(this._options);
-    } catch (err) {
-      // The plugin's main loop does not report connect failures: tell the AgentSession here.
-      this.emitError({ error: err as Error, recoverable: false });
-      throw err;
+    // The plugin connects outside its retry loop, so a transient refusal (429, 5xx, a timeout)
+    // would end the call at once: retry those here, 100 ms and then up to 500 ms apart.
+    const { maxRetry = 3, retryIntervalMs = 500 } = this._options.connOptions as {
+      maxRetry?: number;
+      retryIntervalMs?: number;
+    };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await connectRealtime(this._options);
+      } catch (err) {
+        const retryable = (err as { retryable?: unknown }).retryable === true;
+        const final = !retryable || attempt >= maxRetry;
+        // The plugin's main loop does not report connect failures: tell the AgentSession here
+        // (a retried one as recoverable, so the session's timeline still shows it).
+        this.emitError({ error: err as Error, recoverable: !final });
+        if (final) throw err;
+        await new Promise((r) => setTimeout(r, attempt === 0 ? 100 : Math.min(retryIntervalMs, 500)));
+      }
     }
   };
   proto[GUARDED] = true;
