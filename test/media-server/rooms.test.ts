@@ -80,6 +80,8 @@ describe('rooms and participants', () => {
 
     const b = new SignalClient(await joinToken(name, 'b', { grant: { canUpdateOwnMetadata: true } }));
     await waitFor(() => a.updatesAbout('b').length > 0, 5000, 'a sees b');
+    // b's own join travels on another socket: it may arrive after a's update about b.
+    await waitFor(() => b.messages.length > 0, 5000, 'join for b');
     const bJoin = b.messages[0]?.message;
     assert.equal(bJoin?.case, 'join');
     if (bJoin?.case === 'join')

@@ -245,6 +245,19 @@ for (const target of stsTargets) {
       await keepsItsWord(rt, first);
     });
 
+    test('a session closed while it retries a refused connection stops dialling and reports nothing more', async () => {
+      const rt = fresh((f) => f.failNext(500, 10));
+      await eventually(() => rt.errors.length > 0, 10_000, 'the first error event');
+      // Hybrid mode closes the realtime session as soon as it leaves it, possibly mid-retry.
+      await within(rt.session.close(), 5_000, 'closing the session mid-retry');
+      const attempts = connections().length;
+      const errors = rt.errors.length;
+      // Longer than the plugins' retry intervals: a retry still under way would show here.
+      await new Promise((r) => setTimeout(r, 1_500));
+      assert.equal(connections().length, attempts, 'no connection attempt after close');
+      assert.equal(rt.errors.length, errors, 'no error event after close');
+    });
+
     test('a connection that is never answered is an error event within the connect timeout', async () => {
       const rt = fresh((f) => f.stallNext());
       const started = Date.now();

@@ -30,6 +30,8 @@ interface SessionInternals {
 type Connect = (this: SessionInternals) => Promise<WebSocket>;
 
 const GUARDED = Symbol.for('parley.openai.realtime.handshakeGuard');
+/** Set on a session once it is closing: its handshake stops retrying and reports nothing more. */
+const CLOSING = Symbol('parley.openai.realtime.closing');
 
 /** Opens the Realtime websocket; every failure rejects with an agents API error. */
 export function connectRealtime(options: SessionInternals['_options']): Promise<WebSocket> {
@@ -108,11 +110,19 @@ function errorText(body: string): string {
 export function installRealtimeHandshakeGuard(): void {
   const proto = openai.realtime.RealtimeSession.prototype as unknown as {
     createWsConn: Connect;
+    close(this: SessionInternals): Promise<void>;
     [GUARDED]?: true;
   };
   if (proto[GUARDED]) return;
   const original = proto.createWsConn;
-  proto.createWsConn = async function (this: SessionInternals) {
+  const originalClose = proto.close;
+  // A session closed mid-retry (hybrid mode leaving the model, the call ending) must not go on
+  // dialling, nor report failures to an agent that no longer uses it.
+  proto.close = function (this: SessionInternals & { [CLOSING]?: true }) {
+    this[CLOSING] = true;
+    return originalClose.call(this);
+  };
+  proto.createWsConn = async function (this: SessionInternals & { [CLOSING]?: true }) {
     if (this._options.isAzure) return original.call(this);
     // The plugin connects outside its retry loop, so a transient refusal (429, 5xx, a timeout)
     // would end the call at once: retry those here, 100 ms and then up to 500 ms apart.
@@ -124,6 +134,7 @@ export function installRealtimeHandshakeGuard(): void {
       try {
         return await connectRealtime(this._options);
       } catch (err) {
+        if (this[CLOSING]) throw err;
         const retryable = (err as { retryable?: unknown }).retryable === true;
         const final = !retryable || attempt >= maxRetry;
         // The plugin's main loop does not report connect failures: tell the AgentSession here
@@ -131,6 +142,7 @@ export function installRealtimeHandshakeGuard(): void {
         this.emitError({ error: err as Error, recoverable: !final });
         if (final) throw err;
         await new Promise((r) => setTimeout(r, attempt === 0 ? 100 : Math.min(retryIntervalMs, 500)));
+        if (this[CLOSING]) throw err;
       }
     }
   };

@@ -53,6 +53,9 @@ export async function startHybrid(input: ModeInput): Promise<RunningMode> {
   };
   session.divert = (error) => {
     if (error.type !== 'realtime_model_error') return false;
+    // Once the call is on the pipeline, the realtime model it left may still report failures
+    // (a handshake retry that was under way): they no longer concern the call.
+    if (policy.switched) return true;
     const reason = policy.onStsError();
     if (!reason) return false;
     switchToPipeline(reason, error.error?.message ?? error.label);
