@@ -29,6 +29,8 @@ export interface Segment {
   final: boolean;
   done: boolean;
   receivedAt: number;
+  /** When the stream ended (the segment is complete). */
+  doneAt?: number;
 }
 
 let synth: FliteSynthesizer | undefined;
@@ -71,10 +73,18 @@ export class Caller {
   #startedAt = 0;
   /** When the last queued speech frame was handed to the source. */
   lastSpeechSentAt = 0;
+  /** The agent's `lk.agent.state` attribute (`listening`, `thinking`, `speaking`…) as it changed. */
+  readonly agentStates: { at: number; state: string }[] = [];
 
   async connect(url: string, token: string): Promise<void> {
     this.room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack) => {
       if (track.kind === TrackKind.KIND_AUDIO) void this.#record(track);
+    });
+    this.room.on(RoomEvent.ParticipantAttributesChanged, (changed, participant) => {
+      const state = changed['lk.agent.state'];
+      if (state !== undefined && participant.identity.startsWith('agent-')) {
+        this.agentStates.push({ at: Date.now(), state });
+      }
     });
     this.room.registerTextStreamHandler('lk.transcription', (reader: TextStreamReader, info) => {
       void this.#readSegment(reader, info.identity);
@@ -142,6 +152,7 @@ export class Caller {
     this.segments.set(id, seg);
     for await (const chunk of reader) seg.text += chunk;
     seg.done = true;
+    seg.doneAt = Date.now();
   }
 
   /** Completed segments from the agent (identity `agent-…`) or the caller, in arrival order. */
@@ -151,6 +162,13 @@ export class Caller {
       .sort((a, b) => a.receivedAt - b.receivedAt)
       .map((s) => s.text.trim())
       .filter(Boolean);
+  }
+
+  /** Whether the agent started speaking at or after `t` and has stopped since (its `lk.agent.state`). */
+  agentSpokeSince(t: number): boolean {
+    const since = this.agentStates.filter((s) => s.at >= t);
+    const spoke = since.findIndex((s) => s.state === 'speaking');
+    return spoke >= 0 && since.slice(spoke + 1).some((s) => s.state !== 'speaking');
   }
 
   /** The first agent frame louder than {@link SPEECH_PEAK} at or after `t`. */
