@@ -164,13 +164,6 @@ export class Caller {
       .filter(Boolean);
   }
 
-  /** Whether the agent started speaking at or after `t` and has stopped since (its `lk.agent.state`). */
-  agentSpokeSince(t: number): boolean {
-    const since = this.agentStates.filter((s) => s.at >= t);
-    const spoke = since.findIndex((s) => s.state === 'speaking');
-    return spoke >= 0 && since.slice(spoke + 1).some((s) => s.state !== 'speaking');
-  }
-
   /** The first agent frame louder than {@link SPEECH_PEAK} at or after `t`. */
   firstAgentAudioAfter(t: number): number | undefined {
     return this.agentFrames.find((f) => f.at >= t && f.peak > SPEECH_PEAK)?.at;
