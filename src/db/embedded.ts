@@ -1,8 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { servePglite } from './pglite-wire.ts';
 
 /** Where the process that owns a data dir's PGlite serves it. */
 export interface EmbeddedEndpoint {
@@ -86,17 +86,14 @@ export async function startEmbeddedServer(
   if (!acquireLock(dataDir)) return undefined;
   try {
     const db = await PGlite.create({ dataDir: join(dataDir, 'pgdata') });
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
-    await server.start();
-    const address = (server as unknown as { server?: { address(): { port: number } } }).server?.address();
-    const port = address?.port ?? Number(/:(\d+)$/.exec(server.getServerConn())?.[1]);
-    if (!port) throw new Error('PGlite socket server did not report its port');
+    const server = await servePglite(db, { host: '127.0.0.1', maxConnections });
+    const port = server.port;
     const endpoint: EmbeddedEndpoint = { host: '127.0.0.1', port, pid: process.pid };
     writeFileSync(endpointFile(dataDir), JSON.stringify(endpoint));
     return {
       endpoint,
       async close() {
-        await server.stop();
+        await server.close();
         await db.close();
         rmSync(endpointFile(dataDir), { force: true });
         rmSync(lockFile(dataDir), { force: true });

@@ -57,6 +57,8 @@ export class RoomBridge {
       if (!this.#closed) this.events.onDisconnected(String(reason));
     });
     await this.room.connect(url, token, { autoSubscribe: true, dynacast: false });
+    // The call ended while joining: close() has released the audio source, nothing to publish.
+    if (this.#closed) return;
     const track = LocalAudioTrack.createAudioTrack('phone', this.#source);
     const options = new TrackPublishOptions();
     options.source = TrackSource.SOURCE_MICROPHONE;

@@ -175,8 +175,10 @@ export class Call {
       this.#answer();
       await joined;
     } catch (err) {
+      // A call that ended while it was being set up (the caller hung up during the room join) has
+      // already been torn down; what failed then is a consequence, not a fault.
+      if (this.ended) return void this.log.info({ err: String(err) }, 'call ended during set-up');
       this.log.error({ err }, 'call set-up failed');
-      if (this.ended) return;
       if (this.state === 'ringing')
         this.#respond(503, [{ name: 'reason', value: 'SIP;cause=503;text="media unavailable"' }]);
       this.end('setup_failed', { respond: false });

@@ -104,6 +104,14 @@ describe('SIP gateway: trust, load and fuzz', { timeout: 240_000 }, () => {
   after(async () => {
     await sip?.stop();
   });
+  /** The platform's error-level log lines (pino level ≥ 50), for failure messages. */
+  const errorLines = () =>
+    sip.platform.proc
+      .stdout()
+      .split('\n')
+      .filter((line) => /"level":(5|6)0/.test(line))
+      .slice(-20)
+      .join('\n') || '(none)';
 
   test('untrusted source: 403 for a registered number and for an unknown one', async () => {
     const peer = await new RtpPeer().open();
@@ -168,72 +176,69 @@ describe('SIP gateway: trust, load and fuzz', { timeout: 240_000 }, () => {
       assert.equal(list.pagination.total - before, 20);
       const callIds = new Set(list.data.slice(0, 20).map((s: any) => s.metadata.sipCallId));
       assert.equal(callIds.size, 20);
+      assert.equal(errorLines(), '(none)', 'the gateway logged no errors');
     } finally {
       peer.close();
     }
   });
 
-  test(
-    'fuzz: 1,200 malformed SIP messages (UDP and TCP) and 1,000 RTP packets, then a normal call',
-    {
-      // Seen once in a full run on a loaded machine: the normal call after the fuzz was refused with
-      // 500 (session start or admission threw). Not reproduced alone; the cause is not found yet, so
-      // the test runs and reports, without failing the suite, until it is.
-      todo: 'intermittent 500 for the call after the fuzz under load (cause under investigation)',
-    },
-    async () => {
-      const peer = await new RtpPeer().open();
-      const udp = createSocket('udp4');
-      let answers = 0;
-      udp.on('message', () => answers++);
-      await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+  test('fuzz: 1,200 malformed SIP messages (UDP and TCP) and 1,000 RTP packets, then a normal call', async () => {
+    const peer = await new RtpPeer().open();
+    const udp = createSocket('udp4');
+    let answers = 0;
+    udp.on('message', () => answers++);
+    await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+    try {
+      const messages = malformedSip(1000);
+      for (const [i, m] of messages.entries()) {
+        udp.send(m, sip.sipPort, '127.0.0.1');
+        if (i % 50 === 0) await new Promise((r) => setTimeout(r, 10));
+      }
+      for (const m of malformedSip(200)) {
+        await new Promise<void>((resolve) => {
+          const s = connect(sip.sipPort, '127.0.0.1', () => s.end(m));
+          s.on('data', () => undefined);
+          s.on('error', () => resolve());
+          s.on('close', () => resolve());
+          s.setTimeout(2000, () => s.destroy());
+        });
+      }
+      // RTP fuzz into a live call, from the caller's own media address.
+      const call = runSipp({
+        scenario: 'uac-call.xml',
+        gatewayPort: sip.sipPort,
+        service: TRUNK,
+        rtpPort: peer.port,
+        durationMs: 2500,
+      });
+      const stream = await waitFor(() => peer.only(), 15_000, 'RTP of the live call');
+      for (const p of malformedRtp(1000)) peer.sendRaw(stream, p);
+      assert.equal((await call).code, 0, 'the call under RTP fuzz completes');
+      await new Promise((r) => setTimeout(r, 500));
+      assert.ok(answers > 100, `only ${answers} answers to malformed messages`);
+
+      const after = await new RtpPeer().open();
       try {
-        const messages = malformedSip(1000);
-        for (const [i, m] of messages.entries()) {
-          udp.send(m, sip.sipPort, '127.0.0.1');
-          if (i % 50 === 0) await new Promise((r) => setTimeout(r, 10));
-        }
-        for (const m of malformedSip(200)) {
-          await new Promise<void>((resolve) => {
-            const s = connect(sip.sipPort, '127.0.0.1', () => s.end(m));
-            s.on('data', () => undefined);
-            s.on('error', () => resolve());
-            s.on('close', () => resolve());
-            s.setTimeout(2000, () => s.destroy());
-          });
-        }
-        // RTP fuzz into a live call, from the caller's own media address.
-        const call = runSipp({
+        const r = await runSipp({
           scenario: 'uac-call.xml',
           gatewayPort: sip.sipPort,
           service: TRUNK,
-          rtpPort: peer.port,
-          durationMs: 2500,
+          rtpPort: after.port,
+          durationMs: 1000,
         });
-        const stream = await waitFor(() => peer.only(), 15_000, 'RTP of the live call');
-        for (const p of malformedRtp(1000)) peer.sendRaw(stream, p);
-        assert.equal((await call).code, 0, 'the call under RTP fuzz completes');
-        await new Promise((r) => setTimeout(r, 500));
-        assert.ok(answers > 100, `only ${answers} answers to malformed messages`);
-
-        const after = await new RtpPeer().open();
-        try {
-          const r = await runSipp({
-            scenario: 'uac-call.xml',
-            gatewayPort: sip.sipPort,
-            service: TRUNK,
-            rtpPort: after.port,
-            durationMs: 1000,
-          });
-          assert.equal(r.code, 0, `a normal call after the fuzz failed: ${r.errors}`);
-          assert.ok(after.only(), 'RTP flows after the fuzz');
-        } finally {
-          after.close();
-        }
+        assert.equal(
+          r.code,
+          0,
+          `a normal call after the fuzz failed: ${r.errors}\nthe platform's errors:\n${errorLines()}`,
+        );
+        assert.ok(after.only(), 'RTP flows after the fuzz');
+        assert.equal(errorLines(), '(none)', 'malformed input is refused, never an internal error');
       } finally {
-        udp.close();
-        peer.close();
+        after.close();
       }
-    },
-  );
+    } finally {
+      udp.close();
+      peer.close();
+    }
+  });
 });
