@@ -13,9 +13,9 @@
  * byte 150 ms. One fake can serve different roles in different combinations (Deepgram is STT in
  * one and TTS in another; OpenAI is STT, LLM or TTS), so before each combination every fake is
  * reset and given the latency of its role in that combination (0 when unused). The OpenAI fake's
- * `setLatency` sets one value for all its routes (and its `reset()` keeps latencies), so it is
- * configured per route instead (`sttFinalMs`, `llmFirstTokenMs`, `ttsFirstByteMs`). Combinations,
- * each BENCH_TURNS turns on one call:
+ * `setLatency` sets one value for all its routes, so it is configured per route instead
+ * (`sttFinalMs`, `llmFirstTokenMs`, `ttsFirstByteMs`). Combinations, each BENCH_TURNS turns on
+ * one call:
  *   deepgram+anthropic+elevenlabs   nova-3 / claude-haiku-4-5 / eleven_flash_v2_5
  *   whisper+gemini+cartesia         openai whisper-1 / gemini-3.5-flash / sonic-3
  *   openai                          gpt-4o-transcribe / gpt-4o-mini / gpt-4o-mini-tts
@@ -35,9 +35,8 @@
  *    (a local stage counts 0): everything that is not the providers' fixed wait, including the
  *    end-of-turn detection (endpointing silence), the local recognizer, and Parley's overhead.
  * A table of what the fakes served (first output − request or connection start) shows whether
- * each latency knob applied per turn. Some fakes delay only the first output of a websocket: the
- * Deepgram fake's listen socket (one per call) gets its STT latency once, before the greeting, not
- * per turn, though the configured sum counts it. The ElevenLabs fake delays each context's first
+ * each latency knob applied per turn (the Deepgram fake delays every transcript of its one listen
+ * socket, so its row shows the first only). The ElevenLabs fake delays each context's first
  * audio, but its record is the call's one websocket, so that row shows only the first context.
  *
  * Part 2, `GET /v1/voice/voices` for an organization with ElevenLabs, Cartesia and Deepgram

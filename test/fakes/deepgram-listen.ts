@@ -49,7 +49,7 @@ export class ListenSession {
   readonly #drop: boolean;
   #stream?: RecognizerStream;
   #resampler?: Pcm16Resampler;
-  /** Sends in order; the first `Results` waits for the configured latency. */
+  /** Sends in order; transcripts wait for the configured latency. */
   #out: Promise<void> = Promise.resolve();
   #inSpeech = false;
   #finalizing = false;
@@ -232,9 +232,13 @@ export class ListenSession {
 
   /** Queues a message; transcripts are the "output" the latency and drop knobs act on. */
   #send(message: Record<string, unknown>, transcript = false): void {
+    // A streaming recognizer's latency applies to every result, not only the socket's first: each
+    // transcript leaves `latencyMs` after the fake recognized it (so at least that long after the
+    // connection opened for the first).
+    const recognizedAt = Date.now();
     this.#out = this.#out.then(async () => {
-      if (transcript && this.#rec.firstOutputAt === undefined) {
-        const wait = this.#rec.at + this.#ctx.latencyMs - Date.now();
+      if (transcript) {
+        const wait = recognizedAt + this.#ctx.latencyMs - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
       if (this.#ws.readyState !== this.#ws.OPEN) return;

@@ -178,11 +178,15 @@ class HttpError extends Error {
   }
 }
 
+type ResolvedOptions = Required<
+  Omit<FakeOpenAIRestOptions, 'apiKey' | 'transcript' | 'reply' | 'phrases' | 'voice'>
+> &
+  FakeOpenAIRestOptions;
+
 export class FakeOpenAIRest implements FakeProviderControl {
   readonly requests: RestRequestRecord[] = [];
   #server: Server;
-  #opts: Required<Omit<FakeOpenAIRestOptions, 'apiKey' | 'transcript' | 'reply' | 'phrases' | 'voice'>> &
-    FakeOpenAIRestOptions;
+  #opts: ResolvedOptions;
   #synth?: FliteSynthesizer;
   #speechCache = new Map<string, Promise<Buffer>>();
   #recognizer?: PocketsphinxRecognizer;
@@ -204,8 +208,12 @@ export class FakeOpenAIRest implements FakeProviderControl {
       sttFinalMs: 0,
       ...options,
     };
+    this.#started = { ...this.#opts };
     this.#server = createServer((req, res) => void this.#handle(req, res));
   }
+
+  /** The options it was started with: {@link reset} returns the latencies to them. */
+  readonly #started: ResolvedOptions;
 
   /** `http://127.0.0.1:PORT/v1`: the `baseURL` of the OpenAI client / the provider credentials. */
   get baseUrl(): string {
@@ -270,6 +278,9 @@ export class FakeOpenAIRest implements FakeProviderControl {
   }
 
   reset(): void {
+    const { llmFirstTokenMs, llmTokenIntervalMs, ttsFirstByteMs, ttsChunkIntervalMs, sttFinalMs } =
+      this.#started;
+    this.configure({ llmFirstTokenMs, llmTokenIntervalMs, ttsFirstByteMs, ttsChunkIntervalMs, sttFinalMs });
     this.requests.length = 0;
     this.#failures = 0;
     this.#drops = 0;
