@@ -475,27 +475,38 @@ describe('fake ElevenLabs with the plugin through elevenlabsFactories', { timeou
       assert.ok(seconds(again) > 1);
     });
 
-    test(
-      'synthesize(): a stalled response ends within 3 s',
-      {
-        todo:
-          'plugin gap: ChunkedStream.run() fetches with no timeout (tts.js:596-610) and the plugin ' +
-          'passes no connOptions to it (tts.js:554-556), so only undici’s 300 s headers timeout ends it; ' +
-          'streaming (stream()) is bounded by ElevenLabsTTS, synthesize() is not',
-      },
-      async () => {
-        fake.stallNext();
-        const tts = build();
-        const stream = tts.synthesize(OPEN);
-        const ended = (async () => {
-          for await (const _ of stream) void _;
-          return true;
-        })();
-        const outcome = await Promise.race([ended, new Promise((r) => setTimeout(() => r(false), 3_000))]);
-        stream.close();
-        assert.equal(outcome, true, 'still waiting after 3 s');
-      },
-    );
+    test('synthesize(): a stalled response is a timeout error within connOptions.timeoutMs', async () => {
+      fake.stallNext();
+      const errors: Error[] = [];
+      const tts = build();
+      tts.on('error', (ev) => errors.push(ev.error));
+      const started = Date.now();
+      const frames: AudioFrame[] = [];
+      for await (const ev of tts.synthesize(OPEN, fast({ timeoutMs: 1_000, maxRetry: 0 })))
+        frames.push(ev.frame);
+      const took = Date.now() - started;
+      assert.ok(took >= 950 && took < 3_000, `ended after ${took} ms`);
+      assert.equal(frames.length, 0);
+      assert.equal(errors.length, 1);
+      assert.ok(errors[0] instanceof APITimeoutError, String(errors[0]));
+      assert.deepEqual(
+        fake.requests.map((q) => q.fault),
+        ['stall'],
+      );
+    });
+
+    test('synthesize(): the stalled request is retried when retries are allowed, and then speaks', async () => {
+      fake.stallNext();
+      const tts = build();
+      const frames: AudioFrame[] = [];
+      for await (const ev of tts.synthesize(OPEN, fast({ timeoutMs: 1_000, maxRetry: 1 })))
+        frames.push(ev.frame);
+      assert.deepEqual(
+        fake.requests.map((q) => q.fault),
+        ['stall', undefined],
+      );
+      assert.ok(seconds(frames) > 1, `${seconds(frames)} s of audio`);
+    });
   });
 
   describe('the fake’s multi-context protocol, driven directly', () => {

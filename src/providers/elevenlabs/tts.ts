@@ -18,8 +18,8 @@
  *    `APIStatusError` of that status, which is not retried; 429 and 5xx stay retryable;
  *  - wraps each connection in a {@link GuardedConnection} (silence bound, no lossy retries, real
  *    cancellation);
- *  - keeps a failed `synthesize()` (the REST path) from also being an unhandled rejection.
- * The REST path is otherwise the plugin's, without a timeout of its own (tts.js:596-610).
+ * `synthesize()` (one whole text over REST) is Parley's own {@link ElevenLabsChunkedStream}: the
+ * plugin's has no timeout (tts.js:596-610).
  */
 import {
   APIConnectionError,
@@ -30,6 +30,7 @@ import {
 } from '@livekit/agents';
 import * as elevenlabs from '@livekit/agents-plugin-elevenlabs';
 import { GuardedConnection, type PluginConnection } from './connection-guard.ts';
+import { ElevenLabsChunkedStream, type ElevenLabsRestOptions } from './rest.ts';
 
 /** The plugin's options, plus the connect bound. */
 export interface ElevenLabsTTSOptions extends elevenlabs.TTSOptions {
@@ -141,18 +142,37 @@ export class ElevenLabsTTS extends elevenlabs.TTS {
   }
 
   /**
-   * The plugin's REST path (`POST /v1/text-to-speech/{voice_id}/stream`). The agents base class
-   * starts a `ChunkedStream`'s main task without a rejection handler (agents tts.js:526), so a
-   * failed synthesis, already reported on the `error` event, would also be an unhandled rejection,
-   * which ends a Node process; the stream's main task is wrapped to keep it handled.
+   * One whole text over REST (`POST /v1/text-to-speech/{voice_id}/stream`), bounded by
+   * `connOptions.timeoutMs` ({@link ElevenLabsChunkedStream}); the plugin's own REST stream has no
+   * timeout.
    */
-  override synthesize(text: string): elevenlabs.ChunkedStream {
-    const stream = super.synthesize(text);
-    // `mainTask` is private in the typings; the constructor calls it on a later microtask.
-    const internals = stream as unknown as { mainTask: () => Promise<void> };
-    const mainTask = internals.mainTask.bind(stream);
-    internals.mainTask = () => mainTask().catch(() => undefined);
-    return stream;
+  override synthesize(
+    text: string,
+    connOptions?: APIConnectOptions,
+    abortSignal?: AbortSignal,
+  ): elevenlabs.ChunkedStream {
+    const o = this.#options;
+    if (!o.apiKey || !o.baseURL || !o.voiceId || !o.model || !o.encoding) {
+      throw new Error('ElevenLabsTTS.synthesize needs apiKey, baseURL, voiceId, model and encoding');
+    }
+    const rest: ElevenLabsRestOptions = {
+      apiKey: o.apiKey,
+      baseURL: o.baseURL,
+      voiceId: o.voiceId,
+      model: o.model,
+      encoding: o.encoding,
+      ...(o.voiceSettings ? { voiceSettings: o.voiceSettings } : {}),
+      ...(o.language ? { language: o.language } : {}),
+    };
+    // The plugin types `synthesize()` as returning its own ChunkedStream class; callers use only
+    // the agents `tts.ChunkedStream` surface, which this one has.
+    return new ElevenLabsChunkedStream(
+      text,
+      this,
+      rest,
+      connOptions,
+      abortSignal,
+    ) as unknown as elevenlabs.ChunkedStream;
   }
 
   override updateOptions(opts: UpdatableOptions): void {
