@@ -141,7 +141,10 @@ function setSessionStatus(value) {
 // ---------------------------------------------------------------------------------------------
 // Agents
 
+let agentLoads = 0;
+
 async function loadAgents() {
+  const load = ++agentLoads;
   localStorage.setItem(KEY_STORAGE, ui.key.value.trim());
   showStatus('Loading agents…');
   const agents = [];
@@ -151,6 +154,8 @@ async function loadAgents() {
     if (page >= (res.pagination?.totalPages ?? 1)) break;
   }
   const voice = agents.filter((a) => a.voiceEnabled && a.isActive !== false);
+  // A newer load (the button pressed again) owns the list and the status line.
+  if (load !== agentLoads) return voice;
   ui.agent.replaceChildren();
   if (voice.length === 0) {
     ui.agent.append(new Option('No voice-enabled agents', ''));

@@ -123,7 +123,9 @@ describe('playground', () => {
         assert.ok(!page.url().includes(key), page.url());
         assert.equal(await page.evaluate(() => typeof (window as any).LivekitClient?.Room), 'function');
 
+        // The page loads the agents itself (the key came in the query string); loading again works too.
         await page.click('#load-agents');
+        await page.waitForFunction(() => /loaded/.test(document.querySelector('#status')?.textContent ?? ''));
         await page.waitForSelector(`#agent option[value="${voice.body.id}"]`, { state: 'attached' });
         const options = await page.$$eval('#agent option', (els) =>
           els.map((o) => ({ value: (o as HTMLOptionElement).value, text: o.textContent })),

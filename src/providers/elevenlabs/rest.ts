@@ -9,10 +9,8 @@
  * 5xx retryable, the rest not), as the streaming path reports them.
  */
 import {
-  APIConnectionError,
   APIError,
   type APIConnectOptions,
-  AudioByteStream,
   DEFAULT_API_CONNECT_OPTIONS,
   shortuuid,
   tts,
@@ -20,6 +18,7 @@ import {
 import type * as elevenlabs from '@livekit/agents-plugin-elevenlabs';
 import { settleMainTask } from '../chunked-stream-guard.ts';
 import { isCancellation, providerFetch } from '../http-errors.ts';
+import { playPcmBody } from '../pcm-body.ts';
 
 /** What a REST synthesis needs; {@link elevenlabsTtsOptions} always sets the required ones. */
 export interface ElevenLabsRestOptions {
@@ -85,30 +84,13 @@ export class ElevenLabsChunkedStream extends tts.ChunkedStream {
           retryable: false,
         });
       }
-      // 20 ms frames; the last one is held back so it can carry `final`.
-      const bytes = new AudioByteStream(rate, 1, rate / 50);
-      let held: tts.SynthesizedAudio | undefined;
-      const emit = (frames: ReturnType<AudioByteStream['write']>) => {
-        for (const frame of frames) {
-          if (held) this.queue.put(held);
-          held = { requestId, segmentId: requestId, frame, final: false };
-        }
-      };
-      try {
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          if (signal.aborted) return;
-          emit(bytes.write(chunk));
-        }
-      } catch (err) {
-        if (signal.aborted) return;
-        // Once audio has played, a retry would say the start of the sentence again.
-        throw new APIConnectionError({
-          message: `ElevenLabs speech was cut off: ${(err as Error).message}`,
-          options: { retryable: held === undefined },
-        });
-      }
-      emit(bytes.flush());
-      if (held && !signal.aborted) this.queue.put({ ...held, final: true });
+      await playPcmBody(res.body as unknown as AsyncIterable<Uint8Array>, {
+        provider: 'ElevenLabs',
+        sampleRate: rate,
+        requestId,
+        signal,
+        put: (audio) => this.queue.put(audio),
+      });
     } catch (err) {
       if (signal.aborted || isCancellation(err)) return;
       throw err;

@@ -5,16 +5,10 @@
  * audio before the first frame plays, reports an HTTP 429 or 5xx as an error the framework does
  * not retry, and reports a barge-in (an aborted request) as an unrecoverable error.
  */
-import {
-  APIConnectionError,
-  type APIConnectOptions,
-  AudioByteStream,
-  DEFAULT_API_CONNECT_OPTIONS,
-  shortuuid,
-  tts,
-} from '@livekit/agents';
+import { type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS, shortuuid, tts } from '@livekit/agents';
 import { settleMainTask } from '../chunked-stream-guard.ts';
 import { isCancellation, providerFetch } from '../http-errors.ts';
+import { playPcmBody } from '../pcm-body.ts';
 
 export const OPENAI_TTS_SAMPLE_RATE = 24_000;
 
@@ -93,30 +87,13 @@ export class OpenAIChunkedStream extends tts.ChunkedStream {
         timeoutMs: this.#timeoutMs,
         signal,
       });
-      // 20 ms frames; the last one is held back so it can carry `final`.
-      const bytes = new AudioByteStream(OPENAI_TTS_SAMPLE_RATE, 1, OPENAI_TTS_SAMPLE_RATE / 50);
-      let held: tts.SynthesizedAudio | undefined;
-      const emit = (frames: ReturnType<AudioByteStream['write']>) => {
-        for (const frame of frames) {
-          if (held) this.queue.put(held);
-          held = { requestId, segmentId: requestId, frame, final: false };
-        }
-      };
-      try {
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          if (signal.aborted) return;
-          emit(bytes.write(chunk));
-        }
-      } catch (err) {
-        if (signal.aborted) return;
-        // Once audio has played, a retry would say the start of the sentence again.
-        throw new APIConnectionError({
-          message: `OpenAI speech was cut off: ${(err as Error).message}`,
-          options: { retryable: held === undefined },
-        });
-      }
-      emit(bytes.flush());
-      if (held && !signal.aborted) this.queue.put({ ...held, final: true });
+      await playPcmBody(res.body as unknown as AsyncIterable<Uint8Array>, {
+        provider: 'OpenAI',
+        sampleRate: OPENAI_TTS_SAMPLE_RATE,
+        requestId,
+        signal,
+        put: (audio) => this.queue.put(audio),
+      });
     } catch (err) {
       if (signal.aborted || isCancellation(err)) return;
       throw err;
