@@ -56,11 +56,7 @@
  * Prints tables and writes JSON to bench/results/providers-<timestamp>.json; it never fails on a
  * number (a non-zero exit means the script itself crashed).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { builtinVoices, modelId } from '../src/catalog/index.ts';
 import { bakery, bakeryAgent } from '../test/fixtures/bakery-agent.ts';
 import { startAnthropicFake, type FakeAnthropic } from '../test/fakes/anthropic.ts';
@@ -90,6 +86,8 @@ import {
   turnRows,
   type Stat,
   type TurnRow,
+  machineInfo,
+  writeResults,
 } from './support/calls.ts';
 
 const TURNS = envNum('BENCH_TURNS', 8);
@@ -552,17 +550,7 @@ async function part2(platform: Platform, fakes: Fakes) {
 
 async function main() {
   const startedAt = new Date();
-  const machine = {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    memGb: totalmem() / 2 ** 30,
-    loadavgAtStart: loadavg(),
-  };
-  log(
-    `bench:providers on ${machine.cpus} CPUs (${machine.cpuModel}), load average ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')}`,
-  );
+  const machine = machineInfo('bench:providers');
   const out: Record<string, unknown> = {
     startedAt: startedAt.toISOString(),
     machine,
@@ -598,12 +586,7 @@ async function main() {
     if (fakes) await Promise.allSettled(Object.values(fakes).map((f) => f.close()));
     await releaseCallerRuntime();
   }
-  out.loadavgAtEnd = loadavg();
-  const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `providers-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
-  log(`wrote ${file}`);
+  writeResults('providers', startedAt, out);
 }
 
 main().then(

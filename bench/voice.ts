@@ -18,11 +18,8 @@
  * this is the acoustic end of speech). Prints tables and writes JSON to bench/results/; it never
  * fails on a number.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { modelId } from '../src/catalog/index.ts';
 import { bakery, bakeryAgent } from '../test/fixtures/bakery-agent.ts';
 import {
@@ -46,6 +43,8 @@ import {
   statTable,
   turnRows,
   type Stat,
+  machineInfo,
+  writeResults,
 } from './support/calls.ts';
 import type { Platform } from '../test/helpers/platform.ts';
 
@@ -372,17 +371,7 @@ async function scenarioC(fake: FakeOpenAIRest) {
 
 async function main() {
   const startedAt = new Date();
-  const machine = {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    memGb: totalmem() / 2 ** 30,
-    loadavgAtStart: loadavg(),
-  };
-  log(
-    `bench:voice on ${machine.cpus} CPUs (${machine.cpuModel}), load average ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')}`,
-  );
+  const machine = machineInfo('bench:voice');
   const out: Record<string, unknown> = {
     startedAt: startedAt.toISOString(),
     machine,
@@ -412,12 +401,7 @@ async function main() {
     await fake?.close();
     await closeSpeech();
   }
-  out.loadavgAtEnd = loadavg();
-  const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `voice-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
-  log(`wrote ${file}`);
+  writeResults('voice', startedAt, out);
 }
 
 main().then(

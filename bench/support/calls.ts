@@ -3,6 +3,10 @@
  * one measured call through `parley start` with an rtc-node caller, and the per-turn breakdown from
  * the caller's clock and the session's recorded metrics.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { bakery } from '../../test/fixtures/bakery-agent.ts';
 import { Caller, SPEECH_PEAK, speech, waitUntil } from '../../test/helpers/caller.ts';
 import { pollSession, startPlatform, type Platform } from '../../test/helpers/platform.ts';
@@ -50,6 +54,32 @@ export const f0 = (x: number | null | undefined) => (typeof x === 'number' ? x.t
 
 export function log(message: string): void {
   console.log(`${new Date().toISOString().slice(11, 23)} ${message}`);
+}
+
+/** The machine a benchmark runs on (logged as it starts), for its results file. */
+export function machineInfo(bench: string) {
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memGb: totalmem() / 2 ** 30,
+    loadavgAtStart: loadavg(),
+  };
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+  log(`${bench} on ${machine.cpus} CPUs (${machine.cpuModel}), load average ${load}`);
+  return machine;
+}
+
+/** Writes a benchmark's results to bench/results/<name>-<start time>.json; returns the path. */
+export function writeResults(name: string, startedAt: Date, out: Record<string, unknown>): string {
+  out.loadavgAtEnd = loadavg();
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+  log(`wrote ${file}`);
+  return file;
 }
 
 export function statTable(title: string, rows: [string, Stat][]): void {

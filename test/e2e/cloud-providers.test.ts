@@ -312,15 +312,9 @@ describe('calls on cloud providers, one per provider family', { timeout: 600_000
     }
   }
 
-  test('Deepgram nova-3 STT + Anthropic Claude + ElevenLabs TTS', async (t) => {
-    const c = await call({
-      sttModelId: cloud.deepgramStt,
-      sttModelParams: null,
-      modelId: cloud.claude,
-      llmModelParams: null,
-      ttsModelId: cloud.elevenlabs,
-      ttsModelParams: { voice: 'EXAVITQu4vr4xnSDxMaL' },
-    });
+  /** A pipeline call: greeting, the pipeline turns, hang-up, then the session checked. */
+  async function pipelineCall(t: TestContext, agentOver: Record<string, unknown>) {
+    const c = await call(agentOver);
     try {
       await greeting(c, bakery.welcome);
       for (const line of PIPELINE_TURNS) await turn(c, line.say, line.reply);
@@ -328,6 +322,17 @@ describe('calls on cloud providers, one per provider family', { timeout: 600_000
       await c.caller.hangUp();
     }
     checkPipelineSession(await ended(t, c.sessionId), PIPELINE_TURNS);
+  }
+
+  test('Deepgram nova-3 STT + Anthropic Claude + ElevenLabs TTS', async (t) => {
+    await pipelineCall(t, {
+      sttModelId: cloud.deepgramStt,
+      sttModelParams: null,
+      modelId: cloud.claude,
+      llmModelParams: null,
+      ttsModelId: cloud.elevenlabs,
+      ttsModelParams: { voice: 'EXAVITQu4vr4xnSDxMaL' },
+    });
 
     // Every stage really ran on its provider.
     const listens = deepgram.requests.filter((r) => r.route === 'listen' && r.status === 101);
@@ -348,7 +353,7 @@ describe('calls on cloud providers, one per provider family', { timeout: 600_000
   });
 
   test('OpenAI whisper-1 STT + Google Gemini + Cartesia TTS', async (t) => {
-    const c = await call({
+    await pipelineCall(t, {
       sttModelId: cloud.whisper,
       sttModelParams: null,
       modelId: cloud.gemini,
@@ -356,13 +361,6 @@ describe('calls on cloud providers, one per provider family', { timeout: 600_000
       ttsModelId: cloud.cartesia,
       ttsModelParams: { voice: 'a0e99841-438c-4a64-b679-ae501e7d6091' },
     });
-    try {
-      await greeting(c, bakery.welcome);
-      for (const line of PIPELINE_TURNS) await turn(c, line.say, line.reply);
-    } finally {
-      await c.caller.hangUp();
-    }
-    checkPipelineSession(await ended(t, c.sessionId), PIPELINE_TURNS);
 
     const transcriptions = openai.requests.filter((r) => r.route === 'transcription' && r.status === 200);
     assert.ok(transcriptions.length >= PIPELINE_TURNS.length, `${transcriptions.length} transcriptions`);
@@ -377,7 +375,7 @@ describe('calls on cloud providers, one per provider family', { timeout: 600_000
   });
 
   test('local pocketsphinx + an OpenAI-compatible LLM + Deepgram Aura TTS', async (t) => {
-    const c = await call({
+    await pipelineCall(t, {
       // The rules' example phrases are not there to tell pocketsphinx what callers say: key terms do.
       sttModelParams: { keyTerms: bakery.turns.map((t) => t.say) },
       modelId: cloud.compatible,
@@ -385,13 +383,6 @@ describe('calls on cloud providers, one per provider family', { timeout: 600_000
       ttsModelId: cloud.deepgramTts,
       ttsModelParams: { voice: 'aura-2-thalia-en' },
     });
-    try {
-      await greeting(c, bakery.welcome);
-      for (const line of PIPELINE_TURNS) await turn(c, line.say, line.reply);
-    } finally {
-      await c.caller.hangUp();
-    }
-    checkPipelineSession(await ended(t, c.sessionId), PIPELINE_TURNS);
 
     const chats = openai.requests.filter((r) => r.route === 'chat' && r.status === 200);
     assert.deepEqual(
@@ -404,7 +395,7 @@ describe('calls on cloud providers, one per provider family', { timeout: 600_000
   });
 
   test('OpenAI end to end: gpt-4o-transcribe STT + GPT-4o mini + gpt-4o-mini-tts', async (t) => {
-    const c = await call({
+    await pipelineCall(t, {
       sttModelId: cloud.transcribe,
       sttModelParams: null,
       modelId: cloud.gpt,
@@ -412,13 +403,6 @@ describe('calls on cloud providers, one per provider family', { timeout: 600_000
       ttsModelId: cloud.openaiTts,
       ttsModelParams: { voice: 'coral' },
     });
-    try {
-      await greeting(c, bakery.welcome);
-      for (const line of PIPELINE_TURNS) await turn(c, line.say, line.reply);
-    } finally {
-      await c.caller.hangUp();
-    }
-    checkPipelineSession(await ended(t, c.sessionId), PIPELINE_TURNS);
 
     const ok = (route: string) => openai.requests.filter((r) => r.route === route && r.status === 200);
     assert.ok(ok('transcription').length >= PIPELINE_TURNS.length, 'one transcription per turn at least');
