@@ -89,7 +89,7 @@ function malformedRtp(count: number): Buffer[] {
   );
 }
 
-describe('SIP gateway: trust, load and fuzz', { timeout: 240_000 }, () => {
+describe('SIP gateway: trust, load and fuzz', { timeout: 360_000 }, () => {
   let sip: SipPlatform;
   before(async () => {
     sip = await startSipPlatform({
@@ -176,6 +176,59 @@ describe('SIP gateway: trust, load and fuzz', { timeout: 240_000 }, () => {
       assert.equal(list.pagination.total - before, 20);
       const callIds = new Set(list.data.slice(0, 20).map((s: any) => s.metadata.sipCallId));
       assert.equal(callIds.size, 20);
+      assert.equal(errorLines(), '(none)', 'the gateway logged no errors');
+    } finally {
+      peer.close();
+    }
+  });
+
+  test('sustained load: 2 calls/s for 60 s, no call fails, each has its session, all end', async () => {
+    const peer = await new RtpPeer().open();
+    try {
+      const before = (await sip.platform.request('GET', '/v1/voice/sessions?limit=1')).body.pagination.total;
+      const r = await runSipp({
+        scenario: 'uac-call.xml',
+        gatewayPort: sip.sipPort,
+        service: TRUNK,
+        rtpPort: peer.port,
+        calls: 120,
+        limit: 20,
+        rate: 2,
+        durationMs: 1500,
+        timeoutMs: 120_000,
+      });
+      assert.equal(r.code, 0, r.errors);
+      assert.equal(r.successful, 120);
+      assert.equal(r.failed, 0);
+      assert.equal(peer.streams.size, 120, 'one RTP stream per call');
+      // Every call's session, newest first: the 120 of this test, each ended by the caller's BYE.
+      const sessions: any[] = [];
+      for (let page = 1; sessions.length < 120; page++) {
+        const res = await sip.platform.request('GET', `/v1/voice/sessions?limit=100&page=${page}`);
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        assert.equal(res.body.pagination.total - before, 120, 'one session per call');
+        sessions.push(...res.body.data);
+      }
+      const ours = sessions.slice(0, 120);
+      assert.equal(new Set(ours.map((x) => x.metadata.sipCallId)).size, 120, 'each call its own session');
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const states = await Promise.all(
+          ours.map(async (x) => (await sip.platform.request('GET', `/v1/voice/sessions/${x.id}`)).body),
+        );
+        const open = states.filter((d: any) => d.status !== 'ended');
+        if (open.length === 0) {
+          assert.ok(
+            states.every((d: any) => d.endReason === 'caller_hangup'),
+            'every session ended by the caller’s BYE',
+          );
+          break;
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`${open.length} sessions not ended after 20 s: ${JSON.stringify(open[0])}`);
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
       assert.equal(errorLines(), '(none)', 'the gateway logged no errors');
     } finally {
       peer.close();
