@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PARLEY_BIN = fileURLToPath(new URL('../../bin/parley.js', import.meta.url));
+const PARLEY_CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 /** A child process with its output collected, stoppable as a group. */
 export interface Proc {
@@ -18,7 +19,13 @@ export interface Proc {
 }
 
 export function spawnParley(args: string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [PARLEY_BIN, ...args], {
+  // PARLEY_CPU_PROF_DIR=<dir> writes a CPU profile of the Parley process there when it exits (the
+  // CLI itself, not bin/parley.js, which only re-executes it with the TypeScript loader).
+  const profile = process.env.PARLEY_CPU_PROF_DIR;
+  const command = profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, '--import', 'tsx', PARLEY_CLI, ...args]
+    : [PARLEY_BIN, ...args];
+  const child = spawn(process.execPath, command, {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
