@@ -1,8 +1,7 @@
-import { PGlite } from '@electric-sql/pglite';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { servePglite } from './pglite-wire.ts';
+import { siblingModuleUrl, spawnModuleWorker, stopWorker } from '../runtime/module-worker.ts';
 
 /** Where the process that owns a data dir's PGlite serves it. */
 export interface EmbeddedEndpoint {
@@ -75,8 +74,9 @@ function acquireLock(dataDir: string): boolean {
 
 /**
  * Opens the data dir's PGlite and serves it on a loopback port recorded in the data dir, so every
- * process (API, CLI, agent jobs) reaches it with node-postgres. Returns undefined when another live
- * process already owns the data dir.
+ * process (API, CLI, agent jobs) reaches it with node-postgres. PGlite runs in a worker thread of
+ * this process (pglite-thread.ts): its queries never block this process's event loop. Returns
+ * undefined when another live process already owns the data dir.
  */
 export async function startEmbeddedServer(
   dataDir: string,
@@ -84,22 +84,40 @@ export async function startEmbeddedServer(
 ): Promise<EmbeddedServer | undefined> {
   mkdirSync(dataDir, { recursive: true });
   if (!acquireLock(dataDir)) return undefined;
+  const worker = spawnModuleWorker(siblingModuleUrl(import.meta.url, 'pglite-thread'), {
+    workerData: { pgdata: join(dataDir, 'pgdata'), host: '127.0.0.1', maxConnections },
+  });
   try {
-    const db = await PGlite.create({ dataDir: join(dataDir, 'pgdata') });
-    const server = await servePglite(db, { host: '127.0.0.1', maxConnections });
-    const port = server.port;
+    const port = await new Promise<number>((resolve, reject) => {
+      worker.once('message', (m: { type: string; port?: number; message?: string }) =>
+        m.type === 'ready' && m.port
+          ? resolve(m.port)
+          : reject(new Error(`the embedded database did not open: ${m.message ?? m.type}`)),
+      );
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the embedded database thread exited (${code})`)));
+    });
+    let closing = false;
+    worker.on('exit', (code) => {
+      // Without its database the process cannot go on: say so and stop, rather than fail every query.
+      if (closing) return;
+      console.error(`Parley: the embedded database thread stopped unexpectedly (exit ${code}).`);
+      process.exit(1);
+    });
     const endpoint: EmbeddedEndpoint = { host: '127.0.0.1', port, pid: process.pid };
     writeFileSync(endpointFile(dataDir), JSON.stringify(endpoint));
     return {
       endpoint,
       async close() {
-        await server.close();
-        await db.close();
+        closing = true;
+        // Closing PGlite flushes it to disk; give it time before giving up on the thread.
+        await stopWorker(worker, { type: 'shutdown' }, 30_000);
         rmSync(endpointFile(dataDir), { force: true });
         rmSync(lockFile(dataDir), { force: true });
       },
     };
   } catch (err) {
+    await worker.terminate();
     rmSync(lockFile(dataDir), { force: true });
     throw err;
   }
