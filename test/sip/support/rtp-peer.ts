@@ -23,7 +23,7 @@ export const SOUND_PEAK = 500;
 
 /**
  * The media side of a test caller: a UDP socket the scenario's SDP points at. It records the
- * gateway's RTP per source port and sends G.711 speech and RFC 4733 digits back (symmetric RTP).
+ * gateway's RTP per source port and SSRC and sends G.711 speech and RFC 4733 digits back (symmetric RTP).
  */
 export class RtpPeer {
   readonly streams = new Map<string, ReceivedStream>();
@@ -36,7 +36,9 @@ export class RtpPeer {
     this.#socket.on('message', (msg, rinfo) => {
       const p = parseRtp(msg);
       if (!p) return;
-      const key = `${rinfo.address}:${rinfo.port}`;
+      // One stream per call: a later call may get a port an ended one used (any free port), but
+      // not its SSRC (random per call).
+      const key = `${rinfo.address}:${rinfo.port}:${p.ssrc}`;
       let s = this.streams.get(key);
       if (!s) {
         s = {
