@@ -32,6 +32,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { resamplePcm16 } from '../../src/audio/resample.ts';
+import { wavHeader } from '../../src/audio/wav.ts';
 import { FliteSynthesizer, type FliteVoice } from '../../src/providers/flite/index.ts';
 import { DEFAULT_POCKETSPHINX_MODEL_DIR } from '../../src/providers/pocketsphinx/index.ts';
 import { PocketsphinxRecognizer } from '../../src/providers/pocketsphinx/recognizer.ts';
@@ -45,7 +46,6 @@ import {
   FAKE_MODEL_UUID,
   isOn,
   speakQuery,
-  wavHeader,
 } from './deepgram-protocol.ts';
 import { SpeakSession } from './deepgram-speak.ts';
 import { parseWav } from './openai-rest.ts';

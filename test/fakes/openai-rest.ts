@@ -23,6 +23,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resamplePcm16 } from '../../src/audio/resample.ts';
+import { wavHeader } from '../../src/audio/wav.ts';
 import { FliteSynthesizer, isFliteVoice, type FliteVoice } from '../../src/providers/flite/index.ts';
 import { DEFAULT_POCKETSPHINX_MODEL_DIR } from '../../src/providers/pocketsphinx/index.ts';
 import { PocketsphinxRecognizer } from '../../src/providers/pocketsphinx/recognizer.ts';
@@ -611,24 +612,6 @@ export class FakeOpenAIRest implements FakeProviderControl {
     }
     rec.doneAt = Date.now();
   }
-}
-
-function wavHeader(dataBytes: number, rate: number): Buffer {
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0);
-  h.writeUInt32LE(36 + dataBytes, 4);
-  h.write('WAVE', 8);
-  h.write('fmt ', 12);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36);
-  h.writeUInt32LE(dataBytes, 40);
-  return h;
 }
 
 /** Starts the fake on 127.0.0.1 and a free port. */
