@@ -57,8 +57,9 @@
  * number (a non-zero exit means the script itself crashed).
  */
 import { performance } from 'node:perf_hooks';
-import { builtinVoices, modelId } from '../src/catalog/index.ts';
+import { builtinVoices } from '../src/catalog/index.ts';
 import { bakery, bakeryAgent } from '../test/fixtures/bakery-agent.ts';
+import { cloudPipelineAgents } from '../test/fixtures/cloud-agents.ts';
 import { startAnthropicFake, type FakeAnthropic } from '../test/fakes/anthropic.ts';
 import { FAKE_CARTESIA_VOICES, startCartesiaFake, type FakeCartesia } from '../test/fakes/cartesia.ts';
 import type { FakeRequestRecord } from '../test/fakes/control.ts';
@@ -121,49 +122,22 @@ const COMBINATIONS: Combination[] = [
   {
     name: 'deepgram+anthropic+elevenlabs',
     roles: { stt: 'deepgram', llm: 'anthropic', tts: 'elevenlabs' },
-    agent: {
-      sttModelId: modelId('deepgram', 'STT', 'nova-3'),
-      sttModelParams: null,
-      modelId: modelId('anthropic', 'LLM', 'claude-haiku-4-5'),
-      llmModelParams: null,
-      ttsModelId: modelId('elevenlabs', 'TTS', 'eleven_flash_v2_5'),
-      ttsModelParams: { voice: 'EXAVITQu4vr4xnSDxMaL' },
-    },
+    agent: cloudPipelineAgents['deepgram+anthropic+elevenlabs'],
   },
   {
     name: 'whisper+gemini+cartesia',
     roles: { stt: 'openai', llm: 'google', tts: 'cartesia' },
-    agent: {
-      sttModelId: modelId('openai', 'STT', 'whisper-1'),
-      sttModelParams: null,
-      modelId: modelId('google', 'LLM', 'gemini-3.5-flash'),
-      llmModelParams: null,
-      ttsModelId: modelId('cartesia', 'TTS', 'sonic-3'),
-      ttsModelParams: { voice: 'a0e99841-438c-4a64-b679-ae501e7d6091' },
-    },
+    agent: cloudPipelineAgents['whisper+gemini+cartesia'],
   },
   {
     name: 'openai',
     roles: { stt: 'openai', llm: 'openai', tts: 'openai' },
-    agent: {
-      sttModelId: modelId('openai', 'STT', 'gpt-4o-transcribe'),
-      sttModelParams: null,
-      modelId: modelId('openai', 'LLM', 'gpt-4o-mini'),
-      llmModelParams: null,
-      ttsModelId: modelId('openai', 'TTS', 'gpt-4o-mini-tts'),
-      ttsModelParams: { voice: 'coral' },
-    },
+    agent: cloudPipelineAgents['openai'],
   },
   {
     name: 'pocketsphinx+compatible+aura',
     roles: { llm: 'openai', tts: 'deepgram' },
-    agent: {
-      sttModelParams: { keyTerms: bakery.turns.map((t) => t.say) },
-      modelId: modelId('openai-compatible', 'LLM', 'custom'),
-      llmModelParams: { model: 'llama3.1:8b' },
-      ttsModelId: modelId('deepgram', 'TTS', 'aura-2'),
-      ttsModelParams: { voice: 'aura-2-thalia-en' },
-    },
+    agent: cloudPipelineAgents['pocketsphinx+compatible+aura'],
   },
   { name: 'offline', roles: {}, agent: {} },
 ];

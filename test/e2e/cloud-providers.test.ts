@@ -15,6 +15,7 @@ import { after, before, beforeEach, describe, test, type TestContext } from 'nod
 import { encodeWav } from '../../src/audio/wav.ts';
 import { modelId } from '../../src/catalog/index.ts';
 import { bakery, bakeryAgent } from '../fixtures/bakery-agent.ts';
+import { cloudPipelineAgents } from '../fixtures/cloud-agents.ts';
 import { startAnthropicFake, type FakeAnthropic } from '../fakes/anthropic.ts';
 import { startCartesiaFake, type FakeCartesia } from '../fakes/cartesia.ts';
 import { startDeepgramFake, type DeepgramFake } from '../fakes/deepgram.ts';
@@ -34,20 +35,7 @@ const STS_WELCOME = 'Hello, this is the bakery on the live line.';
 /** The caller lines each pipeline call says (the cake reply's "flavour" is not in pocketsphinx's dictionary). */
 const PIPELINE_TURNS = [bakery.turns[0]!, bakery.turns[2]!];
 
-const cloud = {
-  deepgramStt: modelId('deepgram', 'STT', 'nova-3'),
-  deepgramTts: modelId('deepgram', 'TTS', 'aura-2'),
-  whisper: modelId('openai', 'STT', 'whisper-1'),
-  transcribe: modelId('openai', 'STT', 'gpt-4o-transcribe'),
-  gpt: modelId('openai', 'LLM', 'gpt-4o-mini'),
-  openaiTts: modelId('openai', 'TTS', 'gpt-4o-mini-tts'),
-  claude: modelId('anthropic', 'LLM', 'claude-haiku-4-5'),
-  gemini: modelId('google', 'LLM', 'gemini-3.5-flash'),
-  geminiLive: modelId('google', 'STS', 'gemini-3.1-flash-live-preview'),
-  compatible: modelId('openai-compatible', 'LLM', 'custom'),
-  elevenlabs: modelId('elevenlabs', 'TTS', 'eleven_flash_v2_5'),
-  cartesia: modelId('cartesia', 'TTS', 'sonic-3'),
-};
+const GEMINI_LIVE = modelId('google', 'STS', 'gemini-3.1-flash-live-preview');
 
 /** One call in progress. */
 interface Call {
@@ -325,14 +313,7 @@ describe('calls on cloud providers, one per provider family', { timeout: 600_000
   }
 
   test('Deepgram nova-3 STT + Anthropic Claude + ElevenLabs TTS', async (t) => {
-    await pipelineCall(t, {
-      sttModelId: cloud.deepgramStt,
-      sttModelParams: null,
-      modelId: cloud.claude,
-      llmModelParams: null,
-      ttsModelId: cloud.elevenlabs,
-      ttsModelParams: { voice: 'EXAVITQu4vr4xnSDxMaL' },
-    });
+    await pipelineCall(t, cloudPipelineAgents['deepgram+anthropic+elevenlabs']);
 
     // Every stage really ran on its provider.
     const listens = deepgram.requests.filter((r) => r.route === 'listen' && r.status === 101);
@@ -353,14 +334,7 @@ describe('calls on cloud providers, one per provider family', { timeout: 600_000
   });
 
   test('OpenAI whisper-1 STT + Google Gemini + Cartesia TTS', async (t) => {
-    await pipelineCall(t, {
-      sttModelId: cloud.whisper,
-      sttModelParams: null,
-      modelId: cloud.gemini,
-      llmModelParams: null,
-      ttsModelId: cloud.cartesia,
-      ttsModelParams: { voice: 'a0e99841-438c-4a64-b679-ae501e7d6091' },
-    });
+    await pipelineCall(t, cloudPipelineAgents['whisper+gemini+cartesia']);
 
     const transcriptions = openai.requests.filter((r) => r.route === 'transcription' && r.status === 200);
     assert.ok(transcriptions.length >= PIPELINE_TURNS.length, `${transcriptions.length} transcriptions`);
@@ -375,14 +349,7 @@ describe('calls on cloud providers, one per provider family', { timeout: 600_000
   });
 
   test('local pocketsphinx + an OpenAI-compatible LLM + Deepgram Aura TTS', async (t) => {
-    await pipelineCall(t, {
-      // The rules' example phrases are not there to tell pocketsphinx what callers say: key terms do.
-      sttModelParams: { keyTerms: bakery.turns.map((t) => t.say) },
-      modelId: cloud.compatible,
-      llmModelParams: { model: 'llama3.1:8b' },
-      ttsModelId: cloud.deepgramTts,
-      ttsModelParams: { voice: 'aura-2-thalia-en' },
-    });
+    await pipelineCall(t, cloudPipelineAgents['pocketsphinx+compatible+aura']);
 
     const chats = openai.requests.filter((r) => r.route === 'chat' && r.status === 200);
     assert.deepEqual(
@@ -395,14 +362,7 @@ describe('calls on cloud providers, one per provider family', { timeout: 600_000
   });
 
   test('OpenAI end to end: gpt-4o-transcribe STT + GPT-4o mini + gpt-4o-mini-tts', async (t) => {
-    await pipelineCall(t, {
-      sttModelId: cloud.transcribe,
-      sttModelParams: null,
-      modelId: cloud.gpt,
-      llmModelParams: null,
-      ttsModelId: cloud.openaiTts,
-      ttsModelParams: { voice: 'coral' },
-    });
+    await pipelineCall(t, cloudPipelineAgents['openai']);
 
     const ok = (route: string) => openai.requests.filter((r) => r.route === route && r.status === 200);
     assert.ok(ok('transcription').length >= PIPELINE_TURNS.length, 'one transcription per turn at least');
@@ -418,7 +378,7 @@ describe('calls on cloud providers, one per provider family', { timeout: 600_000
   test('sts on Gemini Live: the greeting and the reply come from the realtime model', async (t) => {
     const c = await call({
       voicePipelineMode: 'sts',
-      stsModelId: cloud.geminiLive,
+      stsModelId: GEMINI_LIVE,
       stsModelParams: { voice: 'Kore' },
       voiceParams: { welcomeMode: 'aiInitiatesStatic', welcomeText: STS_WELCOME },
     });
@@ -484,7 +444,7 @@ describe('calls on cloud providers, one per provider family', { timeout: 600_000
     // The bakery agent names a TTS voice, so hybrid runs half-cascade and flite greets.
     const c = await call({
       voicePipelineMode: 'hybrid',
-      stsModelId: cloud.geminiLive,
+      stsModelId: GEMINI_LIVE,
       stsModelParams: { voice: 'Kore' },
     });
     const turn0 = bakery.turns[0]!;
