@@ -5,6 +5,19 @@ import type { ApiDeps } from '../../deps.ts';
 import { ctxOf } from '../../plugins/auth.ts';
 import { errorResponses, voiceSchema } from '../../schemas.ts';
 
+/**
+ * Listings are shared objects (see listVoices), so each is serialized once: the voice list is the
+ * largest hot response (about 30 KB) and JSON.stringify dominated its cost.
+ */
+const bodies = new WeakMap<object, string>();
+
+function serializeOnce(listing: unknown): string {
+  if (!listing || typeof listing !== 'object') return JSON.stringify(listing);
+  let body = bodies.get(listing);
+  if (body === undefined) bodies.set(listing, (body = JSON.stringify(listing)));
+  return body;
+}
+
 export function register(app: App, deps: ApiDeps) {
   app.get('/v1/voice/voices', {
     config: { scope: 'voice:read' },
@@ -19,6 +32,7 @@ export function register(app: App, deps: ApiDeps) {
       }),
       response: { 200: z.object({ data: z.array(voiceSchema) }), ...errorResponses },
     },
+    serializerCompiler: () => serializeOnce,
     handler: (req) => listVoices({ ctx: ctxOf(req), providers: deps.providers, input: req.query }),
   });
 }
