@@ -215,4 +215,36 @@ describe('one PGlite served to many node-postgres connections', () => {
     await p.query('insert into items values (3, $1)', ['kept']);
     assert.equal((await p.query('select owner from items where id = 3')).rows[0].owner, 'kept');
   });
+
+  test("each connection's named statements are its own, and go when it leaves", async () => {
+    const [a, b] = [new pg.Client({ connectionString: url }), new pg.Client({ connectionString: url })];
+    await Promise.all([a.connect(), b.connect()]);
+    // The same names with different SQL on two connections, interleaved; names longer than
+    // PostgreSQL keeps must stay distinct too.
+    const long = 'x'.repeat(70);
+    const runs = [];
+    for (let i = 0; i < 20; i++) {
+      runs.push(a.query({ name: 'q', text: 'select $1::int + 1 as v', values: [i] }));
+      runs.push(b.query({ name: 'q', text: "select 'b' || $1 as v", values: [i] }));
+      runs.push(a.query({ name: `${long}1`, text: 'select 1 as v' }));
+      runs.push(a.query({ name: `${long}2`, text: 'select 2 as v' }));
+    }
+    const results = await Promise.all(runs);
+    for (let i = 0; i < 20; i++) {
+      assert.deepEqual(
+        results.slice(i * 4, i * 4 + 4).map((r) => r.rows[0].v),
+        [i + 1, `b${i}`, 1, 2],
+      );
+    }
+    const statements = async () =>
+      (await b.query('select count(*)::int as n from pg_prepared_statements')).rows[0].n as number;
+    assert.equal(await statements(), 4);
+    await a.end();
+    const deadline = Date.now() + 5_000;
+    while ((await statements()) !== 1) {
+      if (Date.now() > deadline) throw new Error("a's prepared statements were not closed within 5 s");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await b.end();
+  });
 });

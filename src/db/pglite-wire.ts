@@ -11,11 +11,17 @@
  * arrival order. A connection that goes away while it owns the backend has its exchange closed
  * (Sync) and its transaction rolled back before the next one runs.
  *
+ * Named prepared statements (node-postgres's `{ name }` queries) belong to a session in PostgreSQL,
+ * but here every connection shares PGlite's one session, so each connection's statement names are
+ * rewritten into its own namespace in Parse, Bind, Describe and Close, and its statements are
+ * closed when it goes away. (Statements made with SQL `PREPARE` are not rewritten.)
+ *
  * (`@electric-sql/pglite-socket` queues message by message and only keeps transactions together,
  * so under concurrency one connection's Bind could land on another's Parse: wrong results, or
  * errors such as `portal "" does not exist`.)
  */
 import type { PGlite } from '@electric-sql/pglite';
+import { createHash } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 
 const SSL_REQUEST = 80877103;
@@ -24,18 +30,71 @@ const CANCEL_REQUEST = 80877102;
 const PROTOCOL_3 = 196608;
 const READY_FOR_QUERY = 0x5a; // 'Z'
 const TERMINATE = 0x58; // 'X'
+const PARSE = 0x50; // 'P'
+const BIND = 0x42; // 'B'
+const DESCRIBE = 0x44; // 'D'
+const CLOSE = 0x43; // 'C'
+/** PostgreSQL truncates longer identifiers (NAMEDATALEN − 1 bytes). */
+const MAX_NAME_BYTES = 63;
 /** The largest message a client may send (PostgreSQL's own limit is 1 GiB). */
 const MAX_MESSAGE = 256 * 1024 * 1024;
 
 const SYNC = Buffer.from([0x53, 0, 0, 0, 4]);
 
-function simpleQuery(sql: string): Uint8Array {
-  const text = Buffer.from(`${sql}\0`, 'utf8');
-  const msg = Buffer.alloc(5 + text.length);
-  msg[0] = 0x51; // 'Q'
-  msg.writeInt32BE(4 + text.length, 1);
-  text.copy(msg, 5);
+function message(type: number, body: Buffer): Buffer {
+  const msg = Buffer.alloc(5 + body.length);
+  msg[0] = type;
+  msg.writeInt32BE(4 + body.length, 1);
+  body.copy(msg, 5);
   return msg;
+}
+
+const simpleQuery = (sql: string) => message(0x51 /* 'Q' */, Buffer.from(`${sql}\0`, 'utf8'));
+
+/** Close of prepared statement `name`, then Sync. */
+function closeStatements(names: Iterable<string>): Uint8Array {
+  const closes = [...names].map((n) => message(CLOSE, Buffer.from(`S${n}\0`, 'utf8')));
+  return Buffer.concat([...closes, SYNC]);
+}
+
+/**
+ * Moves the statement names of one connection's messages into its own namespace: `prefix` +
+ * name, or prefix + a digest when that would be longer than PostgreSQL keeps. The unnamed
+ * statement is shared by design (an exchange owns the backend until its Sync) and is left alone.
+ */
+export class StatementNames {
+  /** The backend names of the statements this connection has parsed. */
+  readonly parsed = new Set<string>();
+
+  constructor(private readonly prefix: string) {}
+
+  backendName(name: string): string {
+    const renamed = `${this.prefix}${name}`;
+    if (Buffer.byteLength(renamed) <= MAX_NAME_BYTES) return renamed;
+    return `${this.prefix}${createHash('sha256').update(name).digest('hex').slice(0, 40)}`;
+  }
+
+  /** `msg` with its statement name rewritten, or `msg` itself when it names none. */
+  rewrite(msg: Buffer): Buffer {
+    const type = msg[0];
+    if (type === PARSE) return this.#renameAt(msg, 5, true);
+    if (type === BIND) return this.#renameAt(msg, msg.indexOf(0, 5) + 1, false);
+    if ((type === DESCRIBE || type === CLOSE) && msg[5] === 0x53 /* 'S' */)
+      return this.#renameAt(msg, 6, false);
+    return msg;
+  }
+
+  #renameAt(msg: Buffer, start: number, parses: boolean): Buffer {
+    const end = msg.indexOf(0, start);
+    if (start <= 0 || end < 0) return msg; // malformed: PGlite reports it
+    if (end === start) return msg; // the unnamed statement
+    const name = this.backendName(msg.toString('utf8', start, end));
+    if (parses) this.parsed.add(name);
+    return message(
+      msg[0]!,
+      Buffer.concat([msg.subarray(5, start), Buffer.from(name, 'utf8'), msg.subarray(end)]),
+    );
+  }
 }
 
 /**
@@ -114,8 +173,11 @@ type Incoming =
   | { kind: 'cancel' }
   | { kind: 'message'; type: number; bytes: Buffer };
 
+let connectionSerial = 0;
+
 class Connection {
   #buffer: Buffer = Buffer.alloc(0);
+  readonly #names = new StatementNames(`c${++connectionSerial}_`);
   #started = false;
   #closed = false;
   #chain: Promise<void> = Promise.resolve();
@@ -187,7 +249,8 @@ class Connection {
     if (!(await this.turns.acquire(this))) return;
     if (this.#closed) return; // #closeDown gives the backend back
     const ready = this.#tracker.readyCount;
-    await this.#exec(incoming.bytes, (data) => {
+    const bytes = incoming.kind === 'message' ? this.#names.rewrite(incoming.bytes) : incoming.bytes;
+    await this.#exec(bytes, (data) => {
       if (this.socket.writable) this.socket.write(data);
     });
     // ReadyForQuery in the idle state ends this connection's turn.
@@ -210,16 +273,23 @@ class Connection {
     this.socket.destroy();
   }
 
-  /** The client left: give the backend back clean (no half exchange, no open transaction). */
+  /**
+   * The client left: give the backend back clean (no half exchange, no open transaction, none of
+   * its prepared statements).
+   */
   #closeDown(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.turns.forget(this);
     this.#chain = this.#chain
       .then(async () => {
-        if (!this.turns.owns(this)) return;
-        await this.#exec(SYNC, () => undefined);
-        if (this.#tracker.status !== 'I') await this.#exec(simpleQuery('ROLLBACK'), () => undefined);
+        if (this.turns.owns(this)) {
+          await this.#exec(SYNC, () => undefined);
+          if (this.#tracker.status !== 'I') await this.#exec(simpleQuery('ROLLBACK'), () => undefined);
+        }
+        // Its prepared statements go too; an idle connection waits for a turn to close them.
+        if (!this.#names.parsed.size || !(await this.turns.acquire(this))) return;
+        await this.#exec(closeStatements(this.#names.parsed), () => undefined);
       })
       .catch((err: unknown) => this.onError(err))
       .finally(() => this.turns.release(this));

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { sql } from 'drizzle-orm';
+import { preparedPer } from '../../db/prepared.ts';
 import { voiceSessions } from '../../db/schema.ts';
 import { mintCallerToken, type LiveKitCredentials } from '../../livekit/token.ts';
 import { loadAgent } from '../agents/get.ts';
@@ -15,6 +17,25 @@ export const createSessionInput = z.strictObject({
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 export type CreateSessionInput = z.input<typeof createSessionInput>;
+
+const insertSession = preparedPer((db) =>
+  db
+    .insert(voiceSessions)
+    .values({
+      id: sql.placeholder('id'),
+      orgId: sql.placeholder('orgId'),
+      agentId: sql.placeholder('agentId'),
+      status: 'created',
+      platform: sql.placeholder('platform'),
+      direction: sql.placeholder('direction'),
+      roomName: sql.placeholder('id'),
+      participantIdentity: sql.placeholder('identity'),
+      metadata: sql.placeholder('metadata'),
+      createdAt: sql.placeholder('createdAt'),
+      expiresAt: sql.placeholder('expiresAt'),
+    })
+    .prepare('parley_insert_voice_session'),
+);
 
 /** What session creation needs besides the caller's context. */
 export interface SessionDeps {
@@ -78,15 +99,13 @@ export async function startSession(
     kind: opts.kind,
     attributes: opts.attributes,
   });
-  await ctx.db.insert(voiceSessions).values({
+  await insertSession(ctx.db).execute({
     id,
     orgId: ctx.orgId,
     agentId: agent.id,
-    status: 'created',
     platform: opts.platform,
     direction: opts.direction,
-    roomName: id,
-    participantIdentity: identity,
+    identity,
     metadata,
     createdAt,
     expiresAt,
