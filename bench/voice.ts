@@ -21,6 +21,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { modelId } from '../src/catalog/index.ts';
+import { vadSilenceMs } from '../src/worker/voice-params.ts';
 import { bakery, bakeryAgent } from '../test/fixtures/bakery-agent.ts';
 import {
   startFakeOpenAIRest,
@@ -63,8 +64,8 @@ const LATENCY = { sttFinalMs: 100, llmFirstTokenMs: 300, ttsFirstByteMs: 150 };
 /** The bakery agent's `voiceParams.minEndpointingDelay` (s). */
 const MIN_ENDPOINTING_DELAY_S = (bakeryAgent().voiceParams as { minEndpointingDelay: number })
   .minEndpointingDelay;
-/** silero's default `minSilenceDuration` (ms): the worker loads silero with no options. */
-const VAD_MIN_SILENCE_MS = 550;
+/** The VAD's end-of-speech silence the worker gives that agent (ms). */
+const VAD_MIN_SILENCE_MS = vadSilenceMs({ minEndpointingDelayMs: MIN_ENDPOINTING_DELAY_S * 1000 });
 const TARGETS = { offlineV2vP50: 500, overheadP50: 30, overheadP95: 60 };
 
 const openaiAgent = () =>

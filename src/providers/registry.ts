@@ -12,6 +12,21 @@ import { numParam as num, strParam as str, type Built, type Factories, type Fact
 
 export type { Built, Factories, FactoryInput } from './types.ts';
 
+/** pocketsphinx's own default end-of-utterance silence (ms). */
+const POCKETSPHINX_END_SILENCE_MS = 500;
+/** Time left for pocketsphinx to finish decoding before the turn ends (ms). */
+const FINAL_DECODE_MARGIN_MS = 100;
+
+/**
+ * pocketsphinx ends an utterance (and sends its final transcript) after this much silence: early
+ * enough that the final is there when the turn ends. An utterance ended early is harmless: the
+ * finals of one turn are joined.
+ */
+export function pocketsphinxEndSilenceMs(turnSilenceMs: number | undefined): number {
+  if (turnSilenceMs === undefined) return POCKETSPHINX_END_SILENCE_MS;
+  return Math.min(POCKETSPHINX_END_SILENCE_MS, Math.max(150, turnSilenceMs - FINAL_DECODE_MARGIN_MS));
+}
+
 /**
  * Catalog provider slug → a factory per capability. Agents are stored in the database and name
  * providers with strings; this table is the one place those strings become objects.
@@ -22,9 +37,10 @@ export const registry: Record<string, Factories> = {
       const voice = str(params.voice) ?? 'slt';
       return new FliteTTS({ voice: isFliteVoice(voice) ? voice : 'slt', speed: num(params.speed) });
     },
-    STT: ({ params, expectedPhrases, language }) =>
+    STT: ({ params, expectedPhrases, language, turnSilenceMs }) =>
       new PocketsphinxSTT({
         language: language ?? 'en-US',
+        endSilenceMs: pocketsphinxEndSilenceMs(turnSilenceMs),
         languageModel:
           params.languageModel === 'generic' || expectedPhrases.length === 0
             ? { kind: 'generic' }

@@ -19,6 +19,11 @@ export interface FactoryInput {
   expectedPhrases: string[];
   /** Decrypted credentials; undefined for local providers. */
   credentials?: ProviderCredentials;
+  /**
+   * Silence (ms) after which the agent ends the caller's turn, when known: a recognizer that
+   * finalizes on silence should have its final transcript ready by then.
+   */
+  turnSilenceMs?: number;
 }
 
 /** The built provider objects, by capability. */

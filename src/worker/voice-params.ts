@@ -18,6 +18,21 @@ export const DEFAULT_MAX_DURATION_SECONDS = 1800;
 export const DEFAULT_IDLE_TIMEOUT_SECONDS = 120;
 export const DEFAULT_HYBRID_MAX_FIRST_AUDIO_MS = 1500;
 
+/** silero's own end-of-speech silence (ms); the VAD never waits longer. */
+const VAD_SILENCE_MAX_MS = 550;
+/** Shorter VAD silences would end speech in the pauses inside a sentence. */
+const VAD_SILENCE_MIN_MS = 200;
+
+/**
+ * How long the VAD waits in silence before it ends the caller's speech. The turn ends once the VAD
+ * has done so and `minEndpointingDelay` has passed since the last speech, so a longer VAD silence
+ * would be the real floor of the delay and a shorter `minEndpointingDelay` would do nothing. It
+ * follows the delay, within bounds.
+ */
+export function vadSilenceMs(b: Pick<VoiceBehaviour, 'minEndpointingDelayMs'>): number {
+  return Math.min(VAD_SILENCE_MAX_MS, Math.max(VAD_SILENCE_MIN_MS, b.minEndpointingDelayMs));
+}
+
 /** Reads `voiceParams` (validated on write) into typed settings. */
 export function voiceBehaviour(agent: AgentRow): VoiceBehaviour {
   const p = (agent.voiceParams ?? {}) as Record<string, unknown>;

@@ -1,5 +1,5 @@
 /** Voice activity detection: silero (default) and fvad (light fallback). */
-export { loadVad, type LoadVadOptions, type VadKind } from './load.ts';
+export { loadVad, setVadMinSilence, type LoadVadOptions, type VadKind } from './load.ts';
 export { FvadVAD } from './fvad-vad.ts';
 export { FvadVADStream } from './fvad-stream.ts';
 export { fvadOptionsSchema, type FvadVADOptions } from './fvad-options.ts';

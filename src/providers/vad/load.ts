@@ -30,3 +30,14 @@ export async function loadVad(kind: VadKind, options: LoadVadOptions = {}): Prom
     ),
   });
 }
+
+/**
+ * Sets how long `vad` waits in silence before it ends speech (silero's streams, open ones too);
+ * false when the VAD cannot change it.
+ */
+export function setVadMinSilence(vad: VAD, ms: number): boolean {
+  const tunable = vad as VAD & { updateOptions?(opts: { minSilenceDuration: number }): void };
+  if (!tunable.updateOptions) return false;
+  tunable.updateOptions({ minSilenceDuration: ms });
+  return true;
+}

@@ -1,15 +1,17 @@
 import { getModel } from '../../catalog/index.ts';
 import { build, type FactoryInput } from '../../providers/registry.ts';
 import type { CallSpec } from '../load.ts';
-import { expectedPhrases } from '../voice-params.ts';
+import { expectedPhrases, voiceBehaviour, vadSilenceMs } from '../voice-params.ts';
 
 function factoryInput(spec: CallSpec, modelId: string, params: unknown): Omit<FactoryInput, 'model'> {
   const provider = getModel(modelId)?.provider;
+  const behaviour = voiceBehaviour(spec.agent);
   return {
     params: (params ?? {}) as Record<string, unknown>,
     language: spec.agent.language ?? undefined,
     expectedPhrases: expectedPhrases(spec.agent),
     credentials: provider ? spec.credentials.get(provider) : undefined,
+    turnSilenceMs: Math.max(vadSilenceMs(behaviour), behaviour.minEndpointingDelayMs),
   };
 }
 
