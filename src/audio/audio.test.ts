@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chunkPcm16, concatPcm16, pcmDurationMs, rmsDbfs, silencePcm16 } from './pcm.ts';
+import { chunkPcm16, concatPcm16, pcmDurationMs, rmsDbfs, silencePcm16, soundStart } from './pcm.ts';
 import { Pcm16Resampler, resamplePcm16 } from './resample.ts';
 import { WavFormatError, decodeWav, encodeWav } from './wav.ts';
 
@@ -54,6 +54,27 @@ describe('pcm', () => {
     assert.equal(silencePcm16(20, 16000).length, 320);
     assert.equal(rmsDbfs(silencePcm16(10, 8000)), -Infinity);
     assert.ok(Math.abs(rmsDbfs(tone(1000, 16000, 1, 32767)) + 3.01) < 0.1);
+  });
+});
+
+describe('soundStart', () => {
+  const rate = 16000;
+  const tone = (ms: number, amplitude: number) =>
+    Int16Array.from({ length: (ms * rate) / 1000 }, (_, i) => Math.round(amplitude * Math.sin(i / 3)));
+
+  it('keeps padMs of the quiet before the first window that reaches the threshold', () => {
+    // 200 ms of faint noise, then speech.
+    const pcm = concatPcm16([tone(200, 150), tone(100, 8000)]);
+    assert.equal(soundStart(pcm, rate), ((200 - 50) * rate) / 1000);
+    assert.equal(soundStart(pcm, rate, { padMs: 0 }), (200 * rate) / 1000);
+    assert.equal(soundStart(pcm, rate, { threshold: 100, padMs: 0 }), 0);
+  });
+
+  it('drops nothing when the sound starts at once or never reaches the threshold', () => {
+    assert.equal(soundStart(tone(100, 8000), rate), 0);
+    assert.equal(soundStart(concatPcm16([silencePcm16(30, rate), tone(50, 8000)]), rate), 0);
+    assert.equal(soundStart(tone(300, 200), rate), 0);
+    assert.equal(soundStart(new Int16Array(0), rate), 0);
   });
 });
 

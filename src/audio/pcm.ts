@@ -47,3 +47,28 @@ export function rmsDbfs(samples: Int16Array): number {
   const rms = Math.sqrt(sum / samples.length) / 32768;
   return rms === 0 ? -Infinity : 20 * Math.log10(rms);
 }
+
+/** Options of {@link soundStart}. */
+export interface SoundStartOptions {
+  /** A 10 ms window whose peak reaches this is sound (default 500, about −36 dBFS). */
+  threshold?: number;
+  /** Quiet kept before the sound, so soft onsets (an "s", an "f") are not clipped (default 50 ms). */
+  padMs?: number;
+}
+
+/**
+ * The index of the first sample to keep when dropping leading near-silence: `padMs` before the
+ * first 10 ms window whose peak reaches `threshold`; 0 when nothing does (nothing is dropped).
+ */
+export function soundStart(samples: Int16Array, sampleRate: number, opts: SoundStartOptions = {}): number {
+  const threshold = opts.threshold ?? 500;
+  const pad = Math.round(((opts.padMs ?? 50) * sampleRate) / 1000);
+  const window = Math.max(1, Math.round(sampleRate / 100));
+  for (let start = 0; start < samples.length; start += window) {
+    const end = Math.min(start + window, samples.length);
+    for (let i = start; i < end; i++) {
+      if (Math.abs(samples[i]!) >= threshold) return Math.max(0, start - pad);
+    }
+  }
+  return 0;
+}

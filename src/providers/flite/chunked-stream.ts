@@ -2,6 +2,7 @@
 import { type APIConnectOptions, shortuuid, tts } from '@livekit/agents';
 import { pcmToAudioFrames } from '../../audio/frames.ts';
 import type { ResolvedFliteOptions } from './options.ts';
+import { withoutLeadIn } from './synthesizer.ts';
 import { splitSentences } from './sentences.ts';
 import { prepareFliteText } from './text.ts';
 
@@ -43,7 +44,7 @@ export class FliteChunkedStream extends tts.ChunkedStream {
         throw error;
       }
       if (signal.aborted) return;
-      for (const frame of pcmToAudioFrames(audio.samples, audio.sampleRate, frameMs)) {
+      for (const frame of pcmToAudioFrames(withoutLeadIn(audio), audio.sampleRate, frameMs)) {
         if (held) this.queue.put(held);
         held = { requestId, segmentId: requestId, frame, final: false };
       }

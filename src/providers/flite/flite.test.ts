@@ -7,7 +7,7 @@ import {
   timingUnreliableReason,
 } from '../../../test/fixtures/speech/event-loop-probe.ts';
 import { audioFramesToPcm } from '../../audio/frames.ts';
-import { rmsDbfs } from '../../audio/pcm.ts';
+import { rmsDbfs, soundStart } from '../../audio/pcm.ts';
 import {
   FLITE_VOICES,
   FliteSynthesizer,
@@ -97,6 +97,38 @@ describe('FliteTTS', () => {
       );
     });
   }
+
+  it("starts each sentence's audio within 50 ms of its sound, not after flite's lead-in", async () => {
+    const raw = new FliteSynthesizer();
+    const text = [
+      'Sure, what flavour would you like?',
+      'We open at nine.',
+      'Sorry, could you say that again?',
+    ];
+    try {
+      for (const voice of FLITE_VOICES) {
+        const voiceTts = new FliteTTS({ voice });
+        const stream = voiceTts.stream();
+        stream.pushText(text.join(' '));
+        stream.endInput();
+        const { events } = await drain(stream);
+        await voiceTts.close();
+        // Each sentence's frames, from the frame carrying its text to the next sentence's.
+        const starts = events.flatMap((e, i) => (e.timedTranscripts?.length ? [i] : []));
+        assert.equal(starts.length, text.length, voice);
+        for (const [n, start] of starts.entries()) {
+          const pcm = audioFramesToPcm(events.slice(start, starts[n + 1]).map((e) => e.frame));
+          const leadMs = (soundStart(pcm, 16000, { padMs: 0 }) / 16000) * 1000;
+          const rawAudio = await raw.synthesize(prepareFliteText(text[n]!), voice);
+          const rawLeadMs = (soundStart(rawAudio.samples, rawAudio.sampleRate, { padMs: 0 }) / 16000) * 1000;
+          assert.ok(rawLeadMs > 100, `${voice} "${text[n]}": flite's own lead-in ${rawLeadMs} ms`);
+          assert.ok(leadMs <= 50, `${voice} "${text[n]}": sound starts ${leadMs} ms into the sentence`);
+        }
+      }
+    } finally {
+      await raw.close();
+    }
+  });
 
   it('slows down with speed < 1', async () => {
     const slow = new FliteTTS({ voice: 'kal16', speed: 0.7 });

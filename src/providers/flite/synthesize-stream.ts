@@ -9,7 +9,7 @@ import {
 import { pcmToAudioFrames } from '../../audio/frames.ts';
 import type { ResolvedFliteOptions } from './options.ts';
 import { SentenceBuffer } from './sentences.ts';
-import type { FliteSynthesisResult } from './synthesizer.ts';
+import { withoutLeadIn, type FliteSynthesisResult } from './synthesizer.ts';
 import { prepareFliteText } from './text.ts';
 
 type WorkItem =
@@ -94,8 +94,9 @@ export class FliteSynthesizeStream extends tts.SynthesizeStream {
         throw error;
       }
       if (signal.aborted) break;
-      const frames = pcmToAudioFrames(audio.samples, audio.sampleRate, frameMs);
-      const durationSeconds = audio.samples.length / audio.sampleRate;
+      const samples = withoutLeadIn(audio);
+      const frames = pcmToAudioFrames(samples, audio.sampleRate, frameMs);
+      const durationSeconds = samples.length / audio.sampleRate;
       frames.forEach((frame, index) => {
         if (held) this.queue.put(held);
         held = { requestId: item.segmentId, segmentId: item.segmentId, frame, final: false };

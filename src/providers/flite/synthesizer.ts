@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import { soundStart } from '../../audio/pcm.ts';
 import { siblingModuleUrl, spawnModuleWorker, stopWorker } from '../../runtime/module-worker.ts';
 import type { FliteRequest, FliteResponse, FliteWorkerData } from './protocol.ts';
 import type { FliteVoice } from './voices.ts';
@@ -17,6 +18,15 @@ export interface FliteSynthesisResult {
   sampleRate: number;
   /** Time the worker spent in flite, in milliseconds. */
   synthMs: number;
+}
+
+/**
+ * The audio without flite's lead-in: flite starts every sentence with 150–250 ms of near-silence,
+ * which a caller hears as that much more delay before the agent answers (and between sentences,
+ * on top of the silence each sentence ends with). 50 ms of it is kept.
+ */
+export function withoutLeadIn(audio: Pick<FliteSynthesisResult, 'samples' | 'sampleRate'>): Int16Array {
+  return audio.samples.subarray(soundStart(audio.samples, audio.sampleRate));
 }
 
 interface PendingRequest {
