@@ -7,7 +7,8 @@
  *    chunk when `stream_options.include_usage`) and `data: [DONE]`; the response (headers and first
  *    token) starts `llmFirstTokenMs` after the request; without `stream`, one `chat.completion`.
  *  - `POST /v1/audio/speech` (`response_format: pcm`): raw PCM16 mono 24 kHz, flite speech of
- *    `input` resampled; the first byte goes out `ttsFirstByteMs` after the request, the rest
+ *    `input` resampled, without flite's lead-in of near-silence (a provider's audio starts with the
+ *    voice, so the benchmark does not count flite's silence as Parley's latency); the first byte goes out `ttsFirstByteMs` after the request, the rest
  *    follows in chunks. Note the plugin's TTS buffers the whole body before playing it, so what the
  *    worker sees as TTS latency is the time to the last byte.
  *  - `POST /v1/audio/transcriptions` (multipart, `file` = WAV): the transcript `sttFinalMs` after
@@ -24,7 +25,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { resamplePcm16 } from '../../src/audio/resample.ts';
 import { wavHeader } from '../../src/audio/wav.ts';
-import { FliteSynthesizer, isFliteVoice, type FliteVoice } from '../../src/providers/flite/index.ts';
+import {
+  FliteSynthesizer,
+  isFliteVoice,
+  withoutLeadIn,
+  type FliteVoice,
+} from '../../src/providers/flite/index.ts';
 import { DEFAULT_POCKETSPHINX_MODEL_DIR } from '../../src/providers/pocketsphinx/index.ts';
 import { PocketsphinxRecognizer } from '../../src/providers/pocketsphinx/recognizer.ts';
 import { matchIntent, rulesConfigSchema, type RulesConfig } from '../../src/providers/rules/index.ts';
@@ -508,7 +514,7 @@ export class FakeOpenAIRest implements FakeProviderControl {
     if (!cached) {
       this.#synth ??= new FliteSynthesizer();
       cached = this.#synth.synthesize(text, voice).then((r) => {
-        const pcm = resamplePcm16(r.samples, r.sampleRate, TTS_RATE);
+        const pcm = resamplePcm16(withoutLeadIn(r), r.sampleRate, TTS_RATE);
         return Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
       });
       cached.catch(() => this.#speechCache.delete(key));

@@ -2,7 +2,12 @@
 export { FliteTTS } from './tts.ts';
 export { FliteChunkedStream } from './chunked-stream.ts';
 export { FliteSynthesizeStream } from './synthesize-stream.ts';
-export { FliteSynthesizer, sharedFliteSynthesizer, type FliteSynthesisResult } from './synthesizer.ts';
+export {
+  FliteSynthesizer,
+  sharedFliteSynthesizer,
+  withoutLeadIn,
+  type FliteSynthesisResult,
+} from './synthesizer.ts';
 export { fliteOptionsSchema, type FliteTTSOptions } from './options.ts';
 export { FLITE_SAMPLE_RATE, FLITE_VOICES, isFliteVoice, type FliteVoice } from './voices.ts';
 export { SentenceBuffer, splitSentences } from './sentences.ts';
