@@ -197,17 +197,24 @@ class Connection {
 
   #receive(chunk: Buffer): void {
     this.#buffer = this.#buffer.length ? Buffer.concat([this.#buffer, chunk]) : chunk;
+    let queued = 0;
     for (;;) {
       let incoming: Incoming | undefined;
       try {
         incoming = this.#next();
       } catch (err) {
-        return this.#fail(err);
+        this.#fail(err);
+        break;
       }
-      if (!incoming) return;
+      if (!incoming) break;
       const item = incoming;
+      queued++;
       this.#chain = this.#chain.then(() => this.#handle(item)).catch((err: unknown) => this.#fail(err));
     }
+    if (queued === 0) return;
+    // The replies to what arrived together (Parse, Bind, Describe, Execute, Sync) leave in one write.
+    this.socket.cork();
+    this.#chain = this.#chain.finally(() => this.socket.uncork());
   }
 
   /** The next whole message in the buffer; startup-phase messages have no type byte. */
@@ -251,7 +258,8 @@ class Connection {
     const ready = this.#tracker.readyCount;
     const bytes = incoming.kind === 'message' ? this.#names.rewrite(incoming.bytes) : incoming.bytes;
     await this.#exec(bytes, (data) => {
-      if (this.socket.writable) this.socket.write(data);
+      // A copy: `data` is a view of PGlite's memory, reused before a corked write goes out.
+      if (this.socket.writable) this.socket.write(Buffer.from(data));
     });
     // ReadyForQuery in the idle state ends this connection's turn.
     if (this.#tracker.readyCount > ready && this.#tracker.status === 'I') this.turns.release(this);
