@@ -118,6 +118,13 @@ describe('voice sessions', () => {
         body: offlineVoiceAgent({ ttsModelId: models.openaiTts, ttsModelParams: { voice: 'alloy' } }),
       })
     ).body.id;
+    // Another organization's credentials count for nothing here.
+    const other = await api.newOrg();
+    const otherPut = await api.request('PUT', '/v1/voice/providers/openai', {
+      key: other.key,
+      body: { apiKey: 'sk-other-org' },
+    });
+    assert.equal(otherPut.status, 200, otherPut.text);
     const r3 = await api.request('POST', '/v1/voice/sessions', { key, body: { agentId: cloud } });
     assert.equal(r3.status, 422);
     assert.equal(r3.body.error.code, 'PROVIDER_NOT_CONFIGURED');

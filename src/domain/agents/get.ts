@@ -7,6 +7,8 @@ import { notFound } from '../errors.ts';
 import { serializeAgent } from './serialize.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Whether `id` can name an agent at all (anything else is a 404 without a query). */
+export const isAgentId = (id: string) => UUID.test(id);
 
 type Param = string | ReturnType<typeof sql.placeholder>;
 const agentQuery = (db: Db | Tx, id: Param, orgId: Param) =>
@@ -20,7 +22,7 @@ const agentById = preparedPer((db) =>
 
 /** The organization's agent row, or 404 (also for another organization's agent and malformed ids). */
 export async function loadAgent(db: Db | Tx, orgId: string, id: string, forUpdate = false) {
-  if (!UUID.test(id)) throw notFound('Agent');
+  if (!isAgentId(id)) throw notFound('Agent');
   const [row] = forUpdate
     ? await agentQuery(db, id, orgId).for('update')
     : isTransaction(db)

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
 import { preparedPer } from '../../db/prepared.ts';
-import { voiceSessions } from '../../db/schema.ts';
+import { agents, providerCredentials, voiceSessions } from '../../db/schema.ts';
 import { mintCallerToken, type LiveKitCredentials } from '../../livekit/token.ts';
-import { loadAgent } from '../agents/get.ts';
+import { isAgentId } from '../agents/get.ts';
 import { requireScope, type Ctx } from '../context.ts';
-import { DomainError, validation } from '../errors.ts';
+import { DomainError, notFound, validation } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { configuredProviders } from '../providers/credentials.ts';
 import { modelsOfAgent, unusableReason, type LocalRuntime } from '../providers/usable.ts';
 
 export const METADATA_MAX_BYTES = 4096;
@@ -17,6 +17,31 @@ export const createSessionInput = z.strictObject({
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 export type CreateSessionInput = z.input<typeof createSessionInput>;
+
+/**
+ * The agent and, in the same query, the organization's configured providers (slug → isActive).
+ * The subquery's columns (rendered unqualified) name provider_credentials': the innermost FROM wins.
+ */
+const agentForCall = preparedPer((db) =>
+  db
+    .select({
+      agent: agents,
+      providers: sql<Record<string, boolean> | null>`(
+        select json_object_agg(${providerCredentials.slug}, ${providerCredentials.isActive})
+        from ${providerCredentials}
+        where ${providerCredentials.orgId} = ${sql.placeholder('orgId')})`,
+    })
+    .from(agents)
+    .where(and(eq(agents.id, sql.placeholder('id')), eq(agents.orgId, sql.placeholder('orgId'))))
+    .prepare('parley_agent_for_call'),
+);
+
+async function loadAgentForCall(db: Db, orgId: string, id: string) {
+  if (!isAgentId(id)) throw notFound('Agent');
+  const [row] = await agentForCall(db).execute({ id, orgId });
+  if (!row) throw notFound('Agent');
+  return { agent: row.agent, configured: new Map(Object.entries(row.providers ?? {})) };
+}
 
 const insertSession = preparedPer((db) =>
   db
@@ -70,10 +95,7 @@ export async function startSession(
       { field: 'metadata', message: `At most ${METADATA_MAX_BYTES} bytes of JSON.` },
     ]);
   }
-  const [agent, configured] = await Promise.all([
-    loadAgent(ctx.db, ctx.orgId, input.agentId),
-    configuredProviders(ctx.db, ctx.orgId),
-  ]);
+  const { agent, configured } = await loadAgentForCall(ctx.db, ctx.orgId, input.agentId);
   if (!agent.isActive) throw new DomainError('AGENT_NOT_VOICE_ENABLED', 'The agent is not active.');
   if (!agent.voiceEnabled || !agent.voicePipelineMode) {
     throw new DomainError(
