@@ -44,6 +44,10 @@ async function runCall(ctx: JobContext): Promise<void> {
     ctx.shutdown('no session');
     return;
   }
+  const started = Date.now();
+  // The room join (a WebRTC handshake) runs while the call is loaded from the database.
+  const joined = ctx.connect(undefined, AutoSubscribe.AUDIO_ONLY).then(() => Date.now() - started);
+  joined.catch(() => undefined); // awaited below, unless the call cannot be served
   const config = loadConfig();
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
@@ -62,9 +66,10 @@ async function runCall(ctx: JobContext): Promise<void> {
     ctx.shutdown(spec.error);
     return;
   }
+  const loadedMs = Date.now() - started;
   const recorder = new SessionRecorder(database.db, sessionId);
   const apology = prepareApology();
-  await ctx.connect(undefined, AutoSubscribe.AUDIO_ONLY);
+  const joinedMs = await joined;
   if (!(await recorder.activate(ctx.workerId))) {
     logger.warn({ sessionId }, 'session was ended before the agent joined');
     ctx.shutdown('session not startable');
@@ -136,7 +141,10 @@ async function runCall(ctx: JobContext): Promise<void> {
     },
   });
   limits.start();
-  logger.info({ sessionId, mode: mode.current }, 'call started');
+  logger.info(
+    { sessionId, mode: mode.current, loadedMs, joinedMs, startedMs: Date.now() - started },
+    'call started',
+  );
 }
 
 export default defineAgent({
