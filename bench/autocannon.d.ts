@@ -8,6 +8,8 @@ declare module 'autocannon' {
       body?: string;
       connections?: number;
       duration?: number;
+      /** Requests per second across all connections (open loop); 0 = as fast as possible. */
+      overallRate?: number;
     }
     interface Histogram {
       average: number;
