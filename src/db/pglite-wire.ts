@@ -8,8 +8,10 @@
  * exchange. Here a connection owns the backend from its first message until PGlite answers with
  * ReadyForQuery in the idle state: until the Sync (or simple Query) that ends the exchange, and,
  * when that leaves a transaction open, until the transaction ends. Other connections queue, in
- * arrival order. A connection that goes away while it owns the backend has its exchange closed
- * (Sync) and its transaction rolled back before the next one runs.
+ * arrival order. The messages of one arrival (node-postgres sends Parse, Bind, Describe, Execute and
+ * Sync together) go to PGlite as one call, and their replies leave in one write. A connection that
+ * goes away while it owns the backend has its exchange closed (Sync) and its transaction rolled
+ * back before the next one runs.
  *
  * Named prepared statements (node-postgres's `{ name }` queries) belong to a session in PostgreSQL,
  * but here every connection shares PGlite's one session, so each connection's statement names are
@@ -173,6 +175,14 @@ type Incoming =
   | { kind: 'cancel' }
   | { kind: 'message'; type: number; bytes: Buffer };
 
+/** What a connection runs, in order: messages that arrived together go to PGlite as one call. */
+type Work =
+  | { kind: 'startup'; bytes: Buffer }
+  | { kind: 'ssl' }
+  | { kind: 'cancel' }
+  | { kind: 'terminate' }
+  | { kind: 'messages'; bytes: Buffer };
+
 let connectionSerial = 0;
 
 class Connection {
@@ -198,6 +208,17 @@ class Connection {
   #receive(chunk: Buffer): void {
     this.#buffer = this.#buffer.length ? Buffer.concat([this.#buffer, chunk]) : chunk;
     let queued = 0;
+    const enqueue = (item: Work) => {
+      queued++;
+      this.#chain = this.#chain.then(() => this.#handle(item)).catch((err: unknown) => this.#fail(err));
+    };
+    // Messages that arrived together run as one call into PGlite.
+    const batch: Buffer[] = [];
+    const flushBatch = () => {
+      if (batch.length === 0) return;
+      enqueue({ kind: 'messages', bytes: batch.length === 1 ? batch[0]! : Buffer.concat(batch) });
+      batch.length = 0;
+    };
     for (;;) {
       let incoming: Incoming | undefined;
       try {
@@ -207,10 +228,14 @@ class Connection {
         break;
       }
       if (!incoming) break;
-      const item = incoming;
-      queued++;
-      this.#chain = this.#chain.then(() => this.#handle(item)).catch((err: unknown) => this.#fail(err));
+      if (incoming.kind === 'message' && incoming.type !== TERMINATE) {
+        batch.push(this.#names.rewrite(incoming.bytes));
+        continue;
+      }
+      flushBatch();
+      enqueue(incoming.kind === 'message' ? { kind: 'terminate' } : incoming);
     }
+    flushBatch();
     if (queued === 0) return;
     // The replies to what arrived together (Parse, Bind, Describe, Execute, Sync) leave in one write.
     this.socket.cork();
@@ -247,17 +272,16 @@ class Connection {
     return bytes;
   }
 
-  async #handle(incoming: Incoming): Promise<void> {
+  async #handle(work: Work): Promise<void> {
     if (this.#closed) return;
-    if (incoming.kind === 'ssl') return void this.socket.write('N');
+    if (work.kind === 'ssl') return void this.socket.write('N');
     // PGlite runs one statement at a time and cannot interrupt it: cancelling is not supported.
-    if (incoming.kind === 'cancel') return void this.socket.destroy();
-    if (incoming.kind === 'message' && incoming.type === TERMINATE) return void this.socket.end();
+    if (work.kind === 'cancel') return void this.socket.destroy();
+    if (work.kind === 'terminate') return void this.socket.end();
     if (!(await this.turns.acquire(this))) return;
     if (this.#closed) return; // #closeDown gives the backend back
     const ready = this.#tracker.readyCount;
-    const bytes = incoming.kind === 'message' ? this.#names.rewrite(incoming.bytes) : incoming.bytes;
-    await this.#exec(bytes, (data) => {
+    await this.#exec(work.bytes, (data) => {
       // A copy: `data` is a view of PGlite's memory, reused before a corked write goes out.
       if (this.socket.writable) this.socket.write(Buffer.from(data));
     });
