@@ -64,7 +64,7 @@ function closeStatements(names: Iterable<string>): Uint8Array {
  * name, or prefix + a digest when that would be longer than PostgreSQL keeps. The unnamed
  * statement is shared by design (an exchange owns the backend until its Sync) and is left alone.
  */
-export class StatementNames {
+class StatementNames {
   /** The backend names of the statements this connection has parsed. */
   readonly parsed = new Set<string>();
 
@@ -177,11 +177,7 @@ type Incoming =
 
 /** What a connection runs, in order: messages that arrived together go to PGlite as one call. */
 type Work =
-  | { kind: 'startup'; bytes: Buffer }
-  | { kind: 'ssl' }
-  | { kind: 'cancel' }
-  | { kind: 'terminate' }
-  | { kind: 'messages'; bytes: Buffer };
+  Exclude<Incoming, { kind: 'message' }> | { kind: 'terminate' } | { kind: 'messages'; bytes: Buffer };
 
 let connectionSerial = 0;
 

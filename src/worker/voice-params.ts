@@ -33,6 +33,11 @@ export function vadSilenceMs(b: Pick<VoiceBehaviour, 'minEndpointingDelayMs'>): 
   return Math.min(VAD_SILENCE_MAX_MS, Math.max(VAD_SILENCE_MIN_MS, b.minEndpointingDelayMs));
 }
 
+/** The silence after which the caller's turn ends: the VAD's, then the endpointing delay. */
+export function turnSilenceMs(b: Pick<VoiceBehaviour, 'minEndpointingDelayMs'>): number {
+  return Math.max(vadSilenceMs(b), b.minEndpointingDelayMs);
+}
+
 /** Reads `voiceParams` (validated on write) into typed settings. */
 export function voiceBehaviour(agent: AgentRow): VoiceBehaviour {
   const p = (agent.voiceParams ?? {}) as Record<string, unknown>;

@@ -1,6 +1,5 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
-import { isTransaction, preparedPer } from '../../db/prepared.ts';
 import { providerCredentials } from '../../db/schema.ts';
 import type { SecretCipher } from '../../secrets/cipher.ts';
 
@@ -13,20 +12,12 @@ export interface ProviderCredentials {
 /** Additional authenticated data: ties a ciphertext to its organization and provider. */
 export const credentialAad = (orgId: string, slug: string) => `${orgId}/${slug}`;
 
-const configuredQuery = (db: Db | Tx, orgId: ReturnType<typeof sql.placeholder> | string) =>
-  db
+/** The organization's configured providers: slug → isActive. */
+export async function configuredProviders(db: Db | Tx, orgId: string): Promise<Map<string, boolean>> {
+  const rows = await db
     .select({ slug: providerCredentials.slug, isActive: providerCredentials.isActive })
     .from(providerCredentials)
     .where(eq(providerCredentials.orgId, orgId));
-const configuredByOrg = preparedPer((db) =>
-  configuredQuery(db, sql.placeholder('orgId')).prepare('parley_configured_providers'),
-);
-
-/** The organization's configured providers: slug → isActive. */
-export async function configuredProviders(db: Db | Tx, orgId: string): Promise<Map<string, boolean>> {
-  const rows = isTransaction(db)
-    ? await configuredQuery(db, orgId)
-    : await configuredByOrg(db).execute({ orgId });
   return new Map(rows.map((r) => [r.slug, r.isActive]));
 }
 

@@ -1,17 +1,15 @@
 import { getModel } from '../../catalog/index.ts';
 import { build, type FactoryInput } from '../../providers/registry.ts';
 import type { CallSpec } from '../load.ts';
-import { expectedPhrases, voiceBehaviour, vadSilenceMs } from '../voice-params.ts';
+import { expectedPhrases, turnSilenceMs, type VoiceBehaviour } from '../voice-params.ts';
 
 function factoryInput(spec: CallSpec, modelId: string, params: unknown): Omit<FactoryInput, 'model'> {
   const provider = getModel(modelId)?.provider;
-  const behaviour = voiceBehaviour(spec.agent);
   return {
     params: (params ?? {}) as Record<string, unknown>,
     language: spec.agent.language ?? undefined,
     expectedPhrases: expectedPhrases(spec.agent),
     credentials: provider ? spec.credentials.get(provider) : undefined,
-    turnSilenceMs: Math.max(vadSilenceMs(behaviour), behaviour.minEndpointingDelayMs),
   };
 }
 
@@ -24,10 +22,13 @@ export function instructionsOf(spec: CallSpec): string {
 }
 
 /** STT → LLM → TTS objects for the agent's pipeline models (validated on write: all present). */
-export function buildPipeline(spec: CallSpec) {
+export function buildPipeline(spec: CallSpec, behaviour: VoiceBehaviour) {
   const a = spec.agent;
   return {
-    stt: build('STT', a.sttModelId!, factoryInput(spec, a.sttModelId!, a.sttModelParams)),
+    stt: build('STT', a.sttModelId!, {
+      ...factoryInput(spec, a.sttModelId!, a.sttModelParams),
+      turnSilenceMs: turnSilenceMs(behaviour),
+    }),
     llm: build('LLM', a.modelId!, factoryInput(spec, a.modelId!, a.llmModelParams)),
     tts: build('TTS', a.ttsModelId!, factoryInput(spec, a.ttsModelId!, a.ttsModelParams)),
   };

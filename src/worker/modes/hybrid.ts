@@ -14,7 +14,7 @@ import type { ModeInput, RunningMode } from './types.ts';
  * STS model reasons in text and the agent's TTS voice speaks (half-cascade).
  */
 export async function startHybrid(input: ModeInput): Promise<RunningMode> {
-  const pipeline = buildPipeline(input.spec);
+  const pipeline = buildPipeline(input.spec, input.behaviour);
   const halfCascade = typeof input.spec.agent.ttsModelParams?.voice === 'string';
   const realtime = buildRealtime({
     ...input.spec,

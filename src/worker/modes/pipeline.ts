@@ -7,7 +7,7 @@ import type { ModeInput, RunningMode } from './types.ts';
 
 /** `pipeline`: VAD + STT → LLM → TTS with barge-in. */
 export async function startPipeline(input: ModeInput): Promise<RunningMode> {
-  const { stt, llm, tts } = buildPipeline(input.spec);
+  const { stt, llm, tts } = buildPipeline(input.spec, input.behaviour);
   const session = new ParleyAgentSession({
     ...sessionOptions(input.behaviour),
     vad: input.vad,
