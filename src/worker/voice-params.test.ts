@@ -2,20 +2,30 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pocketsphinxEndSilenceMs } from '../providers/registry.ts';
 import type { AgentRow } from './load.ts';
-import { vadSilenceMs, voiceBehaviour } from './voice-params.ts';
+import { endpointingDelayMs, VAD_SILENCE_LAG_MS, vadSilenceMs, voiceBehaviour } from './voice-params.ts';
 
 const agent = (voiceParams: Record<string, unknown>) => ({ voiceParams }) as unknown as AgentRow;
 
-test("the VAD's end-of-speech silence follows minEndpointingDelay, within bounds", () => {
-  const silence = (minEndpointingDelay?: number) =>
-    vadSilenceMs(voiceBehaviour(agent(minEndpointingDelay === undefined ? {} : { minEndpointingDelay })));
+const behaviour = (minEndpointingDelay?: number) =>
+  voiceBehaviour(agent(minEndpointingDelay === undefined ? {} : { minEndpointingDelay }));
+
+test("the VAD's end-of-speech silence follows minEndpointingDelay less the VAD's lag, within bounds", () => {
+  const silence = (minEndpointingDelay?: number) => vadSilenceMs(behaviour(minEndpointingDelay));
+  assert.equal(VAD_SILENCE_LAG_MS, 60);
   // The default delay (0.5 s) and shorter ones are what the caller gets, not silero's 550 ms.
-  assert.equal(silence(), 500);
-  assert.equal(silence(0.3), 300);
+  assert.equal(silence(), 440);
+  assert.equal(silence(0.3), 240);
   // Never so short that pauses inside a sentence end the speech, never longer than silero's own.
   assert.equal(silence(0.05), 200);
   assert.equal(silence(0), 200);
   assert.equal(silence(2), 550);
+});
+
+test("the endpointing delay is counted from the caller's voice stopping, not from the VAD's mark", () => {
+  assert.equal(endpointingDelayMs(behaviour()), 440);
+  assert.equal(endpointingDelayMs(behaviour(0.3)), 240);
+  assert.equal(endpointingDelayMs(behaviour(2)), 1940);
+  assert.equal(endpointingDelayMs(behaviour(0.05)), 0);
 });
 
 test("pocketsphinx finishes an utterance before the agent's turn silence is over", () => {

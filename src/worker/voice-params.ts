@@ -24,18 +24,38 @@ const VAD_SILENCE_MAX_MS = 550;
 const VAD_SILENCE_MIN_MS = 200;
 
 /**
+ * How late silero marks the start of the caller's silence (ms). It smooths its speech
+ * probability across 32 ms windows, so the first window it calls silent ends 60–100 ms after the
+ * voice stopped (measured on the benchmark's speech), and both its end-of-speech silence and the
+ * endpointing delay count from that mark. Parley takes the smallest lag seen off both, so
+ * `minEndpointingDelay` is silence after the caller's voice stopped, as the caller hears it.
+ */
+export const VAD_SILENCE_LAG_MS = 60;
+
+/**
+ * The endpointing delay the session counts from the VAD's end of speech: the agent's
+ * `minEndpointingDelay` less the VAD's lag.
+ */
+export function endpointingDelayMs(b: Pick<VoiceBehaviour, 'minEndpointingDelayMs'>): number {
+  return Math.max(0, b.minEndpointingDelayMs - VAD_SILENCE_LAG_MS);
+}
+
+/**
  * How long the VAD waits in silence before it ends the caller's speech. The turn ends once the VAD
- * has done so and `minEndpointingDelay` has passed since the last speech, so a longer VAD silence
+ * has done so and the endpointing delay has passed since the last speech, so a longer VAD silence
  * would be the real floor of the delay and a shorter `minEndpointingDelay` would do nothing. It
  * follows the delay, within bounds.
  */
 export function vadSilenceMs(b: Pick<VoiceBehaviour, 'minEndpointingDelayMs'>): number {
-  return Math.min(VAD_SILENCE_MAX_MS, Math.max(VAD_SILENCE_MIN_MS, b.minEndpointingDelayMs));
+  return Math.min(VAD_SILENCE_MAX_MS, Math.max(VAD_SILENCE_MIN_MS, endpointingDelayMs(b)));
 }
 
-/** The silence after which the caller's turn ends: the VAD's, then the endpointing delay. */
+/**
+ * The silence, counted from the VAD's end of speech, after which the caller's turn ends: the
+ * VAD's, then the endpointing delay.
+ */
 export function turnSilenceMs(b: Pick<VoiceBehaviour, 'minEndpointingDelayMs'>): number {
-  return Math.max(vadSilenceMs(b), b.minEndpointingDelayMs);
+  return Math.max(vadSilenceMs(b), endpointingDelayMs(b));
 }
 
 /** Reads `voiceParams` (validated on write) into typed settings. */

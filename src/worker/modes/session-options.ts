@@ -1,5 +1,5 @@
 import type { voice } from '@livekit/agents';
-import type { VoiceBehaviour } from '../voice-params.ts';
+import { endpointingDelayMs, type VoiceBehaviour } from '../voice-params.ts';
 
 /**
  * How often a failing provider request is retried before the error counts: three times, the
@@ -13,7 +13,7 @@ export function sessionOptions(behaviour: VoiceBehaviour): Partial<voice.AgentSe
     // VAD endpointing: the audio end-of-turn model needs its own 330 MB process per worker.
     turnHandling: {
       turnDetection: 'vad',
-      endpointing: { minDelay: behaviour.minEndpointingDelayMs },
+      endpointing: { minDelay: endpointingDelayMs(behaviour) },
       interruption: { enabled: behaviour.allowInterruptions },
     },
     userAwayTimeout: null,
