@@ -2,15 +2,7 @@
  * The agent job: one per voice session, run by @livekit/agents in a child process of the worker.
  * Its default export is what the framework imports in that process.
  */
-import {
-  AutoSubscribe,
-  defineAgent,
-  log,
-  voice,
-  type JobContext,
-  type JobProcess,
-  type VAD,
-} from '@livekit/agents';
+import { AutoSubscribe, defineAgent, log, voice, type JobContext, type JobProcess } from '@livekit/agents';
 import { RoomEvent, type RemoteParticipant } from '@livekit/rtc-node';
 import { loadConfig } from '../config/index.ts';
 import { openDatabase } from '../db/client.ts';
@@ -18,13 +10,13 @@ import { finishSession, type EndReason } from '../domain/voice-sessions/end.ts';
 import { SessionRecorder } from '../domain/voice-sessions/record.ts';
 import { sharedFliteSynthesizer } from '../providers/flite/index.ts';
 import { preparePocketsphinxWorker } from '../providers/pocketsphinx/index.ts';
-import { loadVad, setVadMinSilence } from '../providers/vad/index.ts';
+import { loadVad } from '../providers/vad/index.ts';
 import { prepareApology } from './apology.ts';
 import { CallRecorder } from './call-recorder.ts';
 import { CallLimits } from './lifecycle.ts';
 import { loadCall, sessionIdFromMetadata } from './load.ts';
 import { startMode } from './modes/index.ts';
-import { vadSilenceMs, voiceBehaviour } from './voice-params.ts';
+import { voiceBehaviour } from './voice-params.ts';
 import { signalWarm } from './warm-signal.ts';
 
 const HEARTBEAT_MS = 5_000;
@@ -80,10 +72,6 @@ async function runCall(ctx: JobContext): Promise<void> {
   }, HEARTBEAT_MS);
 
   const behaviour = voiceBehaviour(spec.agent);
-  // One call per job process: the prewarmed VAD takes this agent's end-of-speech silence.
-  if (!setVadMinSilence(ctx.proc.userData.vad as VAD, vadSilenceMs(behaviour))) {
-    logger.warn({ sessionId }, "the VAD keeps its own end-of-speech silence, not the agent's");
-  }
   let endReason: EndReason | undefined;
   let callerLeft = false;
   ctx.room.on(RoomEvent.ParticipantDisconnected, (p: RemoteParticipant) => {

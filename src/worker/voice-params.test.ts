@@ -21,6 +21,16 @@ test("the VAD's end-of-speech silence follows minEndpointingDelay less the VAD's
   assert.equal(silence(2), 550);
 });
 
+test('for an STT that transcribes whole utterances the VAD waits the full delay', () => {
+  const whole = (minEndpointingDelay?: number) =>
+    vadSilenceMs(behaviour(minEndpointingDelay), { wholeUtterances: true });
+  // Its end of speech cuts the audio sent: a pause mid-sentence must not cut a sentence in two.
+  assert.equal(whole(), 500);
+  assert.equal(whole(0.3), 300);
+  assert.equal(whole(0.05), 200);
+  assert.equal(whole(2), 550);
+});
+
 test("the endpointing delay is counted from the caller's voice stopping, not from the VAD's mark", () => {
   assert.equal(endpointingDelayMs(behaviour()), 440);
   assert.equal(endpointingDelayMs(behaviour(0.3)), 240);

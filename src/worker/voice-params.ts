@@ -44,10 +44,16 @@ export function endpointingDelayMs(b: Pick<VoiceBehaviour, 'minEndpointingDelayM
  * How long the VAD waits in silence before it ends the caller's speech. The turn ends once the VAD
  * has done so and the endpointing delay has passed since the last speech, so a longer VAD silence
  * would be the real floor of the delay and a shorter `minEndpointingDelay` would do nothing. It
- * follows the delay, within bounds.
+ * follows the delay, within bounds. An STT that transcribes whole utterances (`wholeUtterances`)
+ * is sent the audio up to each VAD end of speech, so there the VAD waits the full delay: a pause
+ * inside a sentence that ended speech would cut the sentence in two.
  */
-export function vadSilenceMs(b: Pick<VoiceBehaviour, 'minEndpointingDelayMs'>): number {
-  return Math.min(VAD_SILENCE_MAX_MS, Math.max(VAD_SILENCE_MIN_MS, endpointingDelayMs(b)));
+export function vadSilenceMs(
+  b: Pick<VoiceBehaviour, 'minEndpointingDelayMs'>,
+  opts: { wholeUtterances?: boolean } = {},
+): number {
+  const silence = opts.wholeUtterances ? b.minEndpointingDelayMs : endpointingDelayMs(b);
+  return Math.min(VAD_SILENCE_MAX_MS, Math.max(VAD_SILENCE_MIN_MS, silence));
 }
 
 /**

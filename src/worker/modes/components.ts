@@ -1,7 +1,10 @@
+import type { stt as agentsStt } from '@livekit/agents';
 import { getModel } from '../../catalog/index.ts';
 import { build, type FactoryInput } from '../../providers/registry.ts';
+import { setVadMinSilence } from '../../providers/vad/index.ts';
 import type { CallSpec } from '../load.ts';
-import { expectedPhrases, turnSilenceMs, type VoiceBehaviour } from '../voice-params.ts';
+import { expectedPhrases, turnSilenceMs, vadSilenceMs, type VoiceBehaviour } from '../voice-params.ts';
+import type { ModeInput } from './types.ts';
 
 function factoryInput(spec: CallSpec, modelId: string, params: unknown): Omit<FactoryInput, 'model'> {
   const provider = getModel(modelId)?.provider;
@@ -34,8 +37,26 @@ export function buildPipeline(spec: CallSpec, behaviour: VoiceBehaviour) {
   };
 }
 
+/** Whether the agent's TTS runs on this machine (synthesis costs nothing per request). */
+export function speaksLocally(spec: CallSpec): boolean {
+  return !!spec.agent.ttsModelId && getModel(spec.agent.ttsModelId)?.provider === 'local';
+}
+
 /** The agent's realtime (speech-to-speech) model. */
 export function buildRealtime(spec: CallSpec) {
   const a = spec.agent;
   return build('STS', a.stsModelId!, factoryInput(spec, a.stsModelId!, a.stsModelParams));
+}
+
+/**
+ * Gives the job's VAD (prewarmed, one call per process) this call's end-of-speech silence, for the
+ * STT the mode listens with (none in `sts`).
+ */
+export function tuneVad(input: Pick<ModeInput, 'vad' | 'behaviour' | 'logger'>, stt?: agentsStt.STT): void {
+  const silence = vadSilenceMs(input.behaviour, {
+    wholeUtterances: stt ? !stt.capabilities.streaming : false,
+  });
+  if (!setVadMinSilence(input.vad, silence)) {
+    input.logger.warn({ silence }, "the VAD keeps its own end-of-speech silence, not the agent's");
+  }
 }

@@ -1,5 +1,5 @@
 import { voice } from '@livekit/agents';
-import { buildPipeline, buildRealtime, instructionsOf } from './components.ts';
+import { buildPipeline, buildRealtime, instructionsOf, speaksLocally, tuneVad } from './components.ts';
 import { greet } from './greeting.ts';
 import { HybridPolicy, type SwitchReason } from './hybrid-policy.ts';
 import { ParleyAgentSession } from './parley-session.ts';
@@ -15,6 +15,7 @@ import type { ModeInput, RunningMode } from './types.ts';
  */
 export async function startHybrid(input: ModeInput): Promise<RunningMode> {
   const pipeline = buildPipeline(input.spec, input.behaviour);
+  tuneVad(input, pipeline.stt);
   const halfCascade = typeof input.spec.agent.ttsModelParams?.voice === 'string';
   const realtime = buildRealtime({
     ...input.spec,
@@ -28,7 +29,7 @@ export async function startHybrid(input: ModeInput): Promise<RunningMode> {
   });
   const instructions = instructionsOf(input.spec);
   const session = new ParleyAgentSession({
-    ...sessionOptions(input.behaviour),
+    ...sessionOptions(input.behaviour, { preemptiveTts: speaksLocally(input.spec) }),
     vad: input.vad,
     stt: pipeline.stt,
     tts: pipeline.tts,

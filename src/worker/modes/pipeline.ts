@@ -1,4 +1,4 @@
-import { buildPipeline } from './components.ts';
+import { buildPipeline, speaksLocally, tuneVad } from './components.ts';
 import { greet } from './greeting.ts';
 import { ParleyAgentSession } from './parley-session.ts';
 import { sessionOptions } from './session-options.ts';
@@ -8,8 +8,9 @@ import type { ModeInput, RunningMode } from './types.ts';
 /** `pipeline`: VAD + STT → LLM → TTS with barge-in. */
 export async function startPipeline(input: ModeInput): Promise<RunningMode> {
   const { stt, llm, tts } = buildPipeline(input.spec, input.behaviour);
+  tuneVad(input, stt);
   const session = new ParleyAgentSession({
-    ...sessionOptions(input.behaviour),
+    ...sessionOptions(input.behaviour, { preemptiveTts: speaksLocally(input.spec) }),
     vad: input.vad,
     stt,
     llm,

@@ -7,14 +7,29 @@ import { endpointingDelayMs, type VoiceBehaviour } from '../voice-params.ts';
  */
 const PROVIDER_RETRIES = { maxRetry: 3, retryIntervalMs: 500, timeoutMs: 10_000 };
 
+/** How a mode's models let the session answer sooner. */
+export interface AnswerOptions {
+  /**
+   * Synthesize the reply while the endpointing delay runs (once the final transcript is in),
+   * not after the turn ends: it plays as soon as the turn ends. A reply the caller talks over is
+   * thrown away, so only for a TTS that costs nothing per request.
+   */
+  preemptiveTts?: boolean;
+}
+
 /** AgentSession options shared by every mode: turn handling and interruptions from the agent. */
-export function sessionOptions(behaviour: VoiceBehaviour): Partial<voice.AgentSessionOptions> {
+export function sessionOptions(
+  behaviour: VoiceBehaviour,
+  answer: AnswerOptions = {},
+): Partial<voice.AgentSessionOptions> {
   return {
     // VAD endpointing: the audio end-of-turn model needs its own 330 MB process per worker.
     turnHandling: {
       turnDetection: 'vad',
       endpointing: { minDelay: endpointingDelayMs(behaviour) },
       interruption: { enabled: behaviour.allowInterruptions },
+      // The LLM always starts on the final transcript (the framework's default).
+      preemptiveGeneration: { enabled: true, preemptiveTts: answer.preemptiveTts ?? false },
     },
     userAwayTimeout: null,
     connOptions: {

@@ -1,5 +1,5 @@
 import type { voice } from '@livekit/agents';
-import { buildRealtime } from './components.ts';
+import { buildRealtime, tuneVad } from './components.ts';
 import { greet } from './greeting.ts';
 import { ParleyAgentSession } from './parley-session.ts';
 import { sessionOptions } from './session-options.ts';
@@ -17,6 +17,7 @@ export function sayThroughRealtime(session: voice.AgentSession, text: string, al
 /** `sts`: a speech-to-speech (realtime) model hears and speaks. */
 export async function startSts(input: ModeInput): Promise<RunningMode> {
   const model = buildRealtime(input.spec);
+  tuneVad(input);
   const session = new ParleyAgentSession({ ...sessionOptions(input.behaviour), vad: input.vad, llm: model });
   await startInRoom(session, input, 'sts');
   greet(session, input.behaviour, (text, allow) => sayThroughRealtime(session, text, allow));
