@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { BacklogBound } from './backlog.ts';
 import { chunkPcm16, concatPcm16, pcmDurationMs, rmsDbfs, silencePcm16, soundStart } from './pcm.ts';
 import { Pcm16Resampler, resamplePcm16 } from './resample.ts';
 import { WavFormatError, decodeWav, encodeWav } from './wav.ts';
@@ -114,5 +115,41 @@ describe('resample', () => {
   it('removes content above the new Nyquist frequency instead of aliasing it', () => {
     const output = resamplePcm16(tone(6000, 48000, 1), 48000, 8000);
     assert.ok(rmsDbfs(output.subarray(800, 7200)) < rmsDbfs(tone(6000, 48000, 1)) - 40);
+  });
+});
+
+describe('BacklogBound', () => {
+  const quiet = new Int16Array(480).fill(120);
+  const loud = tone(440, 48000, 0.01);
+
+  it('admits every frame while the backlog is short', () => {
+    const bound = new BacklogBound({ quietMs: 60, hardMs: 200 });
+    assert.equal(bound.admit(quiet, 0), true);
+    assert.equal(bound.admit(quiet, 60), true);
+    assert.equal(bound.admit(loud, 60), true);
+    assert.equal(bound.dropped, 0);
+  });
+
+  it('leaves out quiet frames, and only those, between the two bounds', () => {
+    const bound = new BacklogBound({ quietMs: 60, hardMs: 200 });
+    assert.equal(bound.admit(quiet, 61), false);
+    assert.equal(bound.admit(loud, 61), true);
+    assert.equal(bound.admit(loud, 200), true);
+    assert.equal(bound.admit(new Int16Array(480).fill(-500), 100), true, 'a negative peak is sound too');
+    assert.equal(bound.dropped, 1);
+  });
+
+  it('leaves out any frame beyond the hard bound', () => {
+    const bound = new BacklogBound({ quietMs: 60, hardMs: 200 });
+    assert.equal(bound.admit(loud, 201), false);
+    assert.equal(bound.admit(quiet, 500), false);
+    assert.equal(bound.dropped, 2);
+  });
+
+  it('takes its quiet level from the options and rejects impossible bounds', () => {
+    const bound = new BacklogBound({ quietMs: 0, hardMs: Infinity, quietPeak: 100 });
+    assert.equal(bound.admit(quiet, 1), true, 'peak 120 is sound at quietPeak 100');
+    assert.throws(() => new BacklogBound({ quietMs: 100, hardMs: 50 }), RangeError);
+    assert.throws(() => new BacklogBound({ quietMs: -1, hardMs: 50 }), RangeError);
   });
 });

@@ -16,6 +16,7 @@ import {
   TrackSource,
   type RemoteTrack,
 } from '@livekit/rtc-node';
+import { BacklogBound } from '../audio/backlog.ts';
 import { Pcm16Resampler } from '../audio/resample.ts';
 
 const ROOM_RATE = 48_000;
@@ -34,6 +35,12 @@ export interface BridgeEvents {
 export class RoomBridge {
   readonly room = new Room();
   #source = new AudioSource(ROOM_RATE, 1, 400);
+  /**
+   * RTP arrives in 20 ms packets with jitter, and a phone's clock is not this machine's: caller
+   * audio queued beyond 60 ms loses its quiet frames, beyond 200 ms any frame, so the agent never
+   * hears the caller later than that.
+   */
+  #backlog = new BacklogBound({ quietMs: 60, hardMs: 200 });
   #up = new Pcm16Resampler(PHONE_RATE, ROOM_RATE);
   #pending = new Int16Array(0);
   #closed = false;
@@ -76,11 +83,17 @@ export class RoomBridge {
     merged.set(up, this.#pending.length);
     let offset = 0;
     while (merged.length - offset >= ROOM_FRAME) {
-      const frame = new AudioFrame(merged.slice(offset, offset + ROOM_FRAME), ROOM_RATE, 1, ROOM_FRAME);
-      this.#source.captureFrame(frame).catch(() => undefined);
+      const samples = merged.slice(offset, offset + ROOM_FRAME);
       offset += ROOM_FRAME;
+      if (!this.#backlog.admit(samples, this.#source.queuedDuration)) continue;
+      this.#source.captureFrame(new AudioFrame(samples, ROOM_RATE, 1, ROOM_FRAME)).catch(() => undefined);
     }
     this.#pending = merged.slice(offset);
+  }
+
+  /** Caller frames left out to keep the caller's audio on time. */
+  get droppedCallerFrames(): number {
+    return this.#backlog.dropped;
   }
 
   /** Sends a key press as a LiveKit SIP DTMF packet. */

@@ -326,7 +326,10 @@ export class Call {
     this.#endReason = reason;
     if (this.#watch) clearInterval(this.#watch);
     this.#reliable?.ack();
-    this.log.info({ reason, sessionId: this.sessionId }, 'call ended');
+    this.log.info(
+      { reason, sessionId: this.sessionId, droppedCallerFrames: this.bridge?.droppedCallerFrames },
+      'call ended',
+    );
 
     if (wasRinging && opts.respond !== false) {
       this.#respond(reason === 'room_closed' ? 480 : 503);
