@@ -129,6 +129,8 @@ export interface CallerTurn {
   expected: string;
   /** Caller sent its last speech frame (epoch ms). */
   endOfSpeech: number;
+  /** Audio queued in the caller's source ahead of that frame (ms). */
+  sendBacklogMs: number;
   firstAudio?: number;
   /** Caller-measured voice-to-voice. */
   v2v?: number;
@@ -228,6 +230,7 @@ export async function runCallOnce(
         say: turn.say,
         expected: turn.reply,
         endOfSpeech,
+        sendBacklogMs: caller.lastSpeechBacklogMs,
         correct: false,
         gaps: 0,
         maxGapMs: 0,
@@ -292,6 +295,8 @@ export interface TurnRow {
   callerV2v?: number;
   /** Caller's end of speech → the worker's VAD end of speech (uplink + VAD resolution). */
   uplink?: number;
+  /** Audio queued in the caller's own source ahead of its last speech frame (part of the uplink). */
+  sendBacklog: number;
   /** Worker: VAD end of speech → final transcript. */
   eosToFinal?: number | null;
   llmTtft?: number | null;
@@ -321,6 +326,7 @@ export function turnRows(call: CallResult): TurnRow[] {
       turn: i + 1,
       callerV2v: t.v2v,
       uplink: p.userEnd !== undefined ? p.userEnd - t.endOfSpeech : undefined,
+      sendBacklog: t.sendBacklogMs,
       eosToFinal: m.endOfSpeechToFinalTranscript,
       llmTtft: m.llmTimeToFirstToken,
       ttsTtfb: m.ttsTimeToFirstByte,
@@ -364,6 +370,7 @@ export function breakdownRows(rows: TurnRow[]): [string, Stat][] {
   return [
     ['caller voice-to-voice', stat(rows.map((r) => r.callerV2v))],
     ['  uplink + VAD anchor (caller EOS → worker EOS)', stat(rows.map((r) => r.uplink))],
+    ["    of which queued in the caller's source", stat(rows.map((r) => r.sendBacklog))],
     ['  worker voice-to-voice (EOS → agent speaks)', stat(rows.map((r) => r.workerV2v))],
     ['    EOS → final transcript', stat(rows.map((r) => r.eosToFinal))],
     ['    LLM time to first token', stat(rows.map((r) => r.llmTtft))],

@@ -18,6 +18,13 @@ export { waitUntil } from './wait.ts';
 
 const RATE = 48_000;
 const FRAME = 480; // 10 ms
+/**
+ * Audio the caller's source may hold beyond the frame being sent (ms). A stall in this process
+ * makes the pump send the frames it missed at once; rtc-node's source plays them out at the
+ * real-time rate, so without a bound the excess would delay everything after it for the rest of
+ * the call, which a microphone never does.
+ */
+const MAX_SEND_BACKLOG_MS = 20;
 /** Peak amplitude above which a received frame counts as agent speech. */
 export const SPEECH_PEAK = 300;
 
@@ -73,6 +80,10 @@ export class Caller {
   #startedAt = 0;
   /** When the last queued speech frame was handed to the source. */
   lastSpeechSentAt = 0;
+  /** Audio queued in the source ahead of that frame (ms): how much later it went out. */
+  lastSpeechBacklogMs = 0;
+  /** Silent frames left out to keep the source's backlog bounded. */
+  droppedSilentFrames = 0;
   /** The agent's `lk.agent.state` attribute (`listening`, `thinking`, `speaking`…) as it changed. */
   readonly agentStates: { at: number; state: string }[] = [];
 
@@ -118,11 +129,20 @@ export class Caller {
     // Send as many 10 ms frames as wall-clock time allows, so the stream never stalls or races.
     const due = Math.floor((Date.now() - this.#startedAt) / 10);
     while (this.#sent < due) {
-      const speech = this.#queue.shift();
-      const frame = speech ?? new Int16Array(FRAME);
-      if (speech) this.lastSpeechSentAt = Date.now();
       this.#sent++;
-      this.#source.captureFrame(new AudioFrame(frame, RATE, 1, FRAME)).catch(() => undefined);
+      const speech = this.#queue.shift();
+      // Frames sent late in a burst wait in the source; silence is left out until they are out.
+      if (!speech && this.#source.queuedDuration > MAX_SEND_BACKLOG_MS) {
+        this.droppedSilentFrames++;
+        continue;
+      }
+      if (speech) {
+        this.lastSpeechSentAt = Date.now();
+        this.lastSpeechBacklogMs = this.#source.queuedDuration;
+      }
+      this.#source
+        .captureFrame(new AudioFrame(speech ?? new Int16Array(FRAME), RATE, 1, FRAME))
+        .catch(() => undefined);
     }
   }
 
