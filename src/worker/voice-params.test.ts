@@ -11,10 +11,10 @@ const behaviour = (minEndpointingDelay?: number) =>
 
 test("the VAD's end-of-speech silence follows minEndpointingDelay less the VAD's lag, within bounds", () => {
   const silence = (minEndpointingDelay?: number) => vadSilenceMs(behaviour(minEndpointingDelay));
-  assert.equal(VAD_SILENCE_LAG_MS, 60);
+  assert.equal(VAD_SILENCE_LAG_MS, 80);
   // The default delay (0.5 s) and shorter ones are what the caller gets, not silero's 550 ms.
-  assert.equal(silence(), 440);
-  assert.equal(silence(0.3), 240);
+  assert.equal(silence(), 420);
+  assert.equal(silence(0.3), 220);
   // Never so short that pauses inside a sentence end the speech, never longer than silero's own.
   assert.equal(silence(0.05), 200);
   assert.equal(silence(0), 200);
@@ -32,9 +32,9 @@ test('for an STT that transcribes whole utterances the VAD waits the full delay'
 });
 
 test("the endpointing delay is counted from the caller's voice stopping, not from the VAD's mark", () => {
-  assert.equal(endpointingDelayMs(behaviour()), 440);
-  assert.equal(endpointingDelayMs(behaviour(0.3)), 240);
-  assert.equal(endpointingDelayMs(behaviour(2)), 1940);
+  assert.equal(endpointingDelayMs(behaviour()), 420);
+  assert.equal(endpointingDelayMs(behaviour(0.3)), 220);
+  assert.equal(endpointingDelayMs(behaviour(2)), 1920);
   assert.equal(endpointingDelayMs(behaviour(0.05)), 0);
 });
 

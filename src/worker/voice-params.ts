@@ -26,11 +26,11 @@ const VAD_SILENCE_MIN_MS = 200;
 /**
  * How late silero marks the start of the caller's silence (ms). It smooths its speech
  * probability across 32 ms windows, so the first window it calls silent ends 60–100 ms after the
- * voice stopped (measured on the benchmark's speech), and both its end-of-speech silence and the
- * endpointing delay count from that mark. Parley takes the smallest lag seen off both, so
- * `minEndpointingDelay` is silence after the caller's voice stopped, as the caller hears it.
+ * voice stopped (measured on flite speech: src/providers/vad/vad.test.ts checks it), and both its
+ * end-of-speech silence and the endpointing delay count from that mark. Parley takes the mean lag
+ * off both, so `minEndpointingDelay` is, on average, silence after the caller's voice stopped.
  */
-export const VAD_SILENCE_LAG_MS = 60;
+export const VAD_SILENCE_LAG_MS = 80;
 
 /**
  * The endpointing delay the session counts from the VAD's end of speech: the agent's

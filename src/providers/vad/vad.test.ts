@@ -6,6 +6,7 @@ import { pcmToAudioFrames } from '../../audio/frames.ts';
 import { concatPcm16, silencePcm16 } from '../../audio/pcm.ts';
 import { resamplePcm16 } from '../../audio/resample.ts';
 import { sharedFliteSynthesizer } from '../flite/synthesizer.ts';
+import { VAD_SILENCE_LAG_MS } from '../../worker/voice-params.ts';
 import { loadVad } from './index.ts';
 
 /** Two utterances with silence around them, and where speech really is (ms). */
@@ -137,5 +138,23 @@ describe('VAD', () => {
       // silero's smoothed probability rises late on the soft "wh" onset of "what": up to ~250 ms.
       checkSegments(await runVad(vad, scene, sampleRate, 2), scene, `silero ${sampleRate}`, 350);
     }
+  });
+
+  it("silero marks the start of a silence as late as the worker's endpointing allows for", async (t) => {
+    let vad: VAD;
+    try {
+      vad = await loadVad('silero', { minSilenceDuration: 300 });
+    } catch (error) {
+      t.skip(`onnxruntime cannot load here: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    const ends = (await runVad(vad, scene, 16000, 2)).filter((e) => e.type === VADEventType.END_OF_SPEECH);
+    // Where silero's silence began, after the voice really stopped (ms).
+    const lags = ends.map((end, i) => end.timestamp - end.silenceDuration - scene.segments[i]!.endMs);
+    const mean = lags.reduce((a, b) => a + b, 0) / lags.length;
+    assert.ok(
+      lags.every((lag) => lag > 0) && Math.abs(mean - VAD_SILENCE_LAG_MS) <= 30,
+      `silero's lags ${lags.map((l) => l.toFixed(0)).join(', ')} ms; the worker takes ${VAD_SILENCE_LAG_MS} ms off`,
+    );
   });
 });

@@ -19,5 +19,5 @@ test('the reply is synthesized ahead of the end of the turn only when the TTS ru
   const cloud = sessionOptions(behaviour).turnHandling!;
   assert.deepEqual(cloud.preemptiveGeneration, { enabled: true, preemptiveTts: false });
   // The endpointing delay the framework counts from the VAD's mark: 300 ms less the VAD's lag.
-  assert.equal(local.endpointing?.minDelay, 240);
+  assert.equal(local.endpointing?.minDelay, 220);
 });
