@@ -66,14 +66,25 @@ describe('soundStart', () => {
   it('keeps padMs of the quiet before the first window that reaches the threshold', () => {
     // 200 ms of faint noise, then speech.
     const pcm = concatPcm16([tone(200, 150), tone(100, 8000)]);
-    assert.equal(soundStart(pcm, rate), ((200 - 50) * rate) / 1000);
+    assert.equal(soundStart(pcm, rate), ((200 - 10) * rate) / 1000);
+    assert.equal(soundStart(pcm, rate, { padMs: 50 }), ((200 - 50) * rate) / 1000);
     assert.equal(soundStart(pcm, rate, { padMs: 0 }), (200 * rate) / 1000);
     assert.equal(soundStart(pcm, rate, { threshold: 100, padMs: 0 }), 0);
   });
 
+  it('keeps the rise of a soft onset, up to maxLeadMs before the sound', () => {
+    // Noise, then a fricative rising over 30 ms (250, 330, 420), then the vowel.
+    const rising = concatPcm16([tone(200, 100), tone(10, 250), tone(10, 330), tone(10, 420), tone(100, 8000)]);
+    assert.equal(soundStart(rising, rate), ((200 - 10) * rate) / 1000);
+    assert.equal(soundStart(rising, rate, { padMs: 0 }), (200 * rate) / 1000);
+    // A rise longer than maxLeadMs is cut there: never more than 50 ms ahead of the sound.
+    const long = concatPcm16([tone(100, 100), tone(80, 300), tone(100, 8000)]);
+    assert.equal(soundStart(long, rate), ((180 - 50) * rate) / 1000);
+  });
+
   it('drops nothing when the sound starts at once or never reaches the threshold', () => {
     assert.equal(soundStart(tone(100, 8000), rate), 0);
-    assert.equal(soundStart(concatPcm16([silencePcm16(30, rate), tone(50, 8000)]), rate), 0);
+    assert.equal(soundStart(concatPcm16([silencePcm16(8, rate), tone(50, 8000)]), rate), 0);
     assert.equal(soundStart(tone(300, 200), rate), 0);
     assert.equal(soundStart(new Int16Array(0), rate), 0);
   });

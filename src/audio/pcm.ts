@@ -52,23 +52,44 @@ export function rmsDbfs(samples: Int16Array): number {
 export interface SoundStartOptions {
   /** A 10 ms window whose peak reaches this is sound (default 500, about −36 dBFS). */
   threshold?: number;
-  /** Quiet kept before the sound, so soft onsets (an "s", an "f") are not clipped (default 50 ms). */
+  /**
+   * Windows just before the first sound that reach this are the sound rising out of the quiet (a
+   * soft "s", "f"), and are kept (default 200, about −44 dBFS).
+   */
+  riseThreshold?: number;
+  /** Quiet kept before the sound, or before its rise (default 10 ms). */
   padMs?: number;
+  /** At most this much is kept before the first window that reaches `threshold` (default 50 ms). */
+  maxLeadMs?: number;
+}
+
+function windowPeak(samples: Int16Array, start: number, end: number): number {
+  let peak = 0;
+  for (let i = start; i < end; i++) peak = Math.max(peak, Math.abs(samples[i]!));
+  return peak;
 }
 
 /**
- * The index of the first sample to keep when dropping leading near-silence: `padMs` before the
- * first 10 ms window whose peak reaches `threshold`; 0 when nothing does (nothing is dropped).
+ * The index of the first sample to keep when dropping leading near-silence: the first 10 ms window
+ * whose peak reaches `threshold`, with the rise before it and `padMs` of quiet, never more than
+ * `maxLeadMs` ahead of it; 0 when nothing reaches the threshold (nothing is dropped).
  */
 export function soundStart(samples: Int16Array, sampleRate: number, opts: SoundStartOptions = {}): number {
   const threshold = opts.threshold ?? 500;
-  const pad = Math.round(((opts.padMs ?? 50) * sampleRate) / 1000);
+  const rise = opts.riseThreshold ?? 200;
+  const ms = (v: number) => Math.round((v * sampleRate) / 1000);
+  const pad = ms(opts.padMs ?? 10);
+  const maxLead = ms(opts.maxLeadMs ?? 50);
   const window = Math.max(1, Math.round(sampleRate / 100));
-  for (let start = 0; start < samples.length; start += window) {
-    const end = Math.min(start + window, samples.length);
-    for (let i = start; i < end; i++) {
-      if (Math.abs(samples[i]!) >= threshold) return Math.max(0, start - pad);
-    }
+  let sound = -1;
+  for (let start = 0; start < samples.length && sound < 0; start += window) {
+    if (windowPeak(samples, start, Math.min(start + window, samples.length)) >= threshold) sound = start;
   }
-  return 0;
+  if (sound < 0) return 0;
+  let from = sound;
+  while (from - window >= 0 && sound - (from - window) <= maxLead) {
+    if (windowPeak(samples, from - window, from) < rise) break;
+    from -= window;
+  }
+  return Math.max(0, from - pad, sound - maxLead);
 }

@@ -23,7 +23,8 @@ export interface FliteSynthesisResult {
 /**
  * The audio without flite's lead-in: flite starts every sentence with 150–250 ms of near-silence,
  * which a caller hears as that much more delay before the agent answers (and between sentences,
- * on top of the silence each sentence ends with). 50 ms of it is kept.
+ * on top of the silence each sentence ends with). The rise of a soft onset and 10 ms of quiet
+ * before it are kept.
  */
 export function withoutLeadIn(audio: Pick<FliteSynthesisResult, 'samples' | 'sampleRate'>): Int16Array {
   return audio.samples.subarray(soundStart(audio.samples, audio.sampleRate));
