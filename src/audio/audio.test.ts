@@ -74,7 +74,13 @@ describe('soundStart', () => {
 
   it('keeps the rise of a soft onset, up to maxLeadMs before the sound', () => {
     // Noise, then a fricative rising over 30 ms (250, 330, 420), then the vowel.
-    const rising = concatPcm16([tone(200, 100), tone(10, 250), tone(10, 330), tone(10, 420), tone(100, 8000)]);
+    const rising = concatPcm16([
+      tone(200, 100),
+      tone(10, 250),
+      tone(10, 330),
+      tone(10, 420),
+      tone(100, 8000),
+    ]);
     assert.equal(soundStart(rising, rate), ((200 - 10) * rate) / 1000);
     assert.equal(soundStart(rising, rate, { padMs: 0 }), (200 * rate) / 1000);
     // A rise longer than maxLeadMs is cut there: never more than 50 ms ahead of the sound.
