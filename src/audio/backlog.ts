@@ -4,6 +4,7 @@
  * process that receives it) or from a sender whose clock runs a little fast would otherwise stay
  * queued for the rest of the call, every later word that much late.
  */
+import { peakOf } from './pcm.ts';
 
 /** Options of {@link BacklogBound}. */
 export interface BacklogBoundOptions {
@@ -33,7 +34,7 @@ export class BacklogBound {
   /** Whether to send `frame` to a source that already holds `queuedMs` of audio. */
   admit(frame: Int16Array, queuedMs: number): boolean {
     if (queuedMs <= this.#quietMs) return true;
-    if (queuedMs <= this.#hardMs && !isQuiet(frame, this.#quietPeak)) return true;
+    if (queuedMs <= this.#hardMs && peakOf(frame) >= this.#quietPeak) return true;
     this.#dropped++;
     return false;
   }
@@ -42,9 +43,4 @@ export class BacklogBound {
   get dropped(): number {
     return this.#dropped;
   }
-}
-
-function isQuiet(frame: Int16Array, peak: number): boolean {
-  for (const s of frame) if (s >= peak || s <= -peak) return false;
-  return true;
 }

@@ -63,9 +63,10 @@ export interface SoundStartOptions {
   maxLeadMs?: number;
 }
 
-function windowPeak(samples: Int16Array, start: number, end: number): number {
+/** The largest absolute sample value (0 for an empty array). */
+export function peakOf(samples: Int16Array): number {
   let peak = 0;
-  for (let i = start; i < end; i++) peak = Math.max(peak, Math.abs(samples[i]!));
+  for (const s of samples) peak = Math.max(peak, Math.abs(s));
   return peak;
 }
 
@@ -83,12 +84,12 @@ export function soundStart(samples: Int16Array, sampleRate: number, opts: SoundS
   const window = Math.max(1, Math.round(sampleRate / 100));
   let sound = -1;
   for (let start = 0; start < samples.length && sound < 0; start += window) {
-    if (windowPeak(samples, start, Math.min(start + window, samples.length)) >= threshold) sound = start;
+    if (peakOf(samples.subarray(start, start + window)) >= threshold) sound = start;
   }
   if (sound < 0) return 0;
   let from = sound;
   while (from - window >= 0 && sound - (from - window) <= maxLead) {
-    if (windowPeak(samples, from - window, from) < rise) break;
+    if (peakOf(samples.subarray(from - window, from)) < rise) break;
     from -= window;
   }
   return Math.max(0, from - pad, sound - maxLead);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import { type VAD, type VADEvent, VADEventType, initializeLogger } from '@livekit/agents';
 import { dispose } from '@livekit/rtc-node';
 import { pcmToAudioFrames } from '../../audio/frames.ts';
@@ -80,6 +80,16 @@ function checkSegments(events: VADEvent[], scene: Scene, label: string, onsetTol
   }
 }
 
+/** silero with `minSilenceDuration`, or undefined with the test skipped where onnxruntime cannot load. */
+async function sileroOrSkip(t: TestContext, minSilenceDuration: number): Promise<VAD | undefined> {
+  try {
+    return await loadVad('silero', { minSilenceDuration });
+  } catch (error) {
+    t.skip(`onnxruntime cannot load here: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
 describe('VAD', () => {
   let scene: Scene;
 
@@ -127,13 +137,8 @@ describe('VAD', () => {
   });
 
   it('silero segments speech (offline model from the plugin)', async (t) => {
-    let vad: VAD;
-    try {
-      vad = await loadVad('silero', { minSilenceDuration: 500 });
-    } catch (error) {
-      t.skip(`onnxruntime cannot load here: ${error instanceof Error ? error.message : String(error)}`);
-      return;
-    }
+    const vad = await sileroOrSkip(t, 500);
+    if (!vad) return;
     for (const sampleRate of [24000, 16000]) {
       // silero's smoothed probability rises late on the soft "wh" onset of "what": up to ~250 ms.
       checkSegments(await runVad(vad, scene, sampleRate, 2), scene, `silero ${sampleRate}`, 350);
@@ -141,13 +146,8 @@ describe('VAD', () => {
   });
 
   it("silero marks the start of a silence as late as the worker's endpointing allows for", async (t) => {
-    let vad: VAD;
-    try {
-      vad = await loadVad('silero', { minSilenceDuration: 300 });
-    } catch (error) {
-      t.skip(`onnxruntime cannot load here: ${error instanceof Error ? error.message : String(error)}`);
-      return;
-    }
+    const vad = await sileroOrSkip(t, 300);
+    if (!vad) return;
     const ends = (await runVad(vad, scene, 16000, 2)).filter((e) => e.type === VADEventType.END_OF_SPEECH);
     // Where silero's silence began, after the voice really stopped (ms).
     const lags = ends.map((end, i) => end.timestamp - end.silenceDuration - scene.segments[i]!.endMs);

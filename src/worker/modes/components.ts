@@ -53,9 +53,7 @@ export function buildRealtime(spec: CallSpec) {
  * STT the mode listens with (none in `sts`).
  */
 export function tuneVad(input: Pick<ModeInput, 'vad' | 'behaviour' | 'logger'>, stt?: agentsStt.STT): void {
-  const silence = vadSilenceMs(input.behaviour, {
-    wholeUtterances: stt ? !stt.capabilities.streaming : false,
-  });
+  const silence = vadSilenceMs(input.behaviour, { wholeUtterances: stt?.capabilities.streaming === false });
   if (!setVadMinSilence(input.vad, silence)) {
     input.logger.warn({ silence }, "the VAD keeps its own end-of-speech silence, not the agent's");
   }
