@@ -14,8 +14,11 @@ export type { Built, Factories, FactoryInput } from './types.ts';
 
 /** pocketsphinx's own default end-of-utterance silence (ms). */
 const POCKETSPHINX_END_SILENCE_MS = 500;
-/** Time left for pocketsphinx to finish decoding before the turn ends (ms). */
-const FINAL_DECODE_MARGIN_MS = 100;
+/**
+ * Time left for pocketsphinx to notice the silence and finish decoding before the turn ends (ms):
+ * its silence counts from its own end-of-voice mark, itself a little after the voice stopped.
+ */
+const FINAL_DECODE_MARGIN_MS = 180;
 
 /**
  * pocketsphinx ends an utterance (and sends its final transcript) after this much silence: early

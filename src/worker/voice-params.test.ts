@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pocketsphinxEndSilenceMs } from '../providers/registry.ts';
 import type { AgentRow } from './load.ts';
-import { endpointingDelayMs, VAD_SILENCE_LAG_MS, vadSilenceMs, voiceBehaviour } from './voice-params.ts';
+import {
+  endpointingDelayMs,
+  turnSilenceMs,
+  VAD_SILENCE_LAG_MS,
+  vadSilenceMs,
+  voiceBehaviour,
+} from './voice-params.ts';
 
 const agent = (voiceParams: Record<string, unknown>) => ({ voiceParams }) as unknown as AgentRow;
 
@@ -31,17 +37,25 @@ test('for an STT that transcribes whole utterances the VAD waits the full delay'
   assert.equal(whole(2), 550);
 });
 
-test("the endpointing delay is counted from the caller's voice stopping, not from the VAD's mark", () => {
-  assert.equal(endpointingDelayMs(behaviour()), 420);
-  assert.equal(endpointingDelayMs(behaviour(0.3)), 220);
-  assert.equal(endpointingDelayMs(behaviour(2)), 1920);
-  assert.equal(endpointingDelayMs(behaviour(0.05)), 0);
+test("the endpointing delay is the agent's, counted from where the caller's voice stopped", () => {
+  assert.equal(endpointingDelayMs(behaviour()), 500);
+  assert.equal(endpointingDelayMs(behaviour(0.3)), 300);
+  assert.equal(endpointingDelayMs(behaviour(2)), 2000);
+  assert.equal(endpointingDelayMs(behaviour(0.05)), 50);
+});
+
+test("the turn's silence after the voice stopped is the delay, or the VAD's floor with its lag", () => {
+  assert.equal(turnSilenceMs(behaviour()), 500);
+  assert.equal(turnSilenceMs(behaviour(0.3)), 300);
+  // The VAD never ends speech sooner than 200 ms after its own mark, 80 ms late on average.
+  assert.equal(turnSilenceMs(behaviour(0.05)), 280);
+  assert.equal(turnSilenceMs(behaviour(2)), 2000);
 });
 
 test("pocketsphinx finishes an utterance before the agent's turn silence is over", () => {
   assert.equal(pocketsphinxEndSilenceMs(undefined), 500);
-  assert.equal(pocketsphinxEndSilenceMs(300), 200);
-  assert.equal(pocketsphinxEndSilenceMs(500), 400);
+  assert.equal(pocketsphinxEndSilenceMs(300), 150);
+  assert.equal(pocketsphinxEndSilenceMs(500), 320);
   assert.equal(pocketsphinxEndSilenceMs(200), 150);
   assert.equal(pocketsphinxEndSilenceMs(3000), 500);
 });

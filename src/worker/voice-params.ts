@@ -26,42 +26,44 @@ const VAD_SILENCE_MIN_MS = 200;
 /**
  * How late silero marks the start of the caller's silence (ms). It smooths its speech
  * probability across 32 ms windows, so the first window it calls silent ends 60–100 ms after the
- * voice stopped (measured on flite speech: src/providers/vad/vad.test.ts checks it), and both its
- * end-of-speech silence and the endpointing delay count from that mark. Parley takes the mean lag
- * off both, so `minEndpointingDelay` is, on average, silence after the caller's voice stopped.
+ * voice stopped (measured on flite speech: src/providers/vad/vad.test.ts checks it), and its
+ * end-of-speech silence counts from that mark. The session's end of speech does not: the worker's
+ * VAD moves it back to where the voice stopped, turn by turn (src/providers/vad/acoustic-end.ts).
  */
 export const VAD_SILENCE_LAG_MS = 80;
 
 /**
- * The endpointing delay the session counts from the VAD's end of speech: the agent's
- * `minEndpointingDelay` less the VAD's lag.
+ * The endpointing delay: the agent's `minEndpointingDelay`, counted from where the caller's voice
+ * stopped (the session's end of speech, see {@link VAD_SILENCE_LAG_MS}).
  */
 export function endpointingDelayMs(b: Pick<VoiceBehaviour, 'minEndpointingDelayMs'>): number {
-  return Math.max(0, b.minEndpointingDelayMs - VAD_SILENCE_LAG_MS);
+  return Math.max(0, b.minEndpointingDelayMs);
 }
 
 /**
  * How long the VAD waits in silence before it ends the caller's speech. The turn ends once the VAD
  * has done so and the endpointing delay has passed since the last speech, so a longer VAD silence
  * would be the real floor of the delay and a shorter `minEndpointingDelay` would do nothing. It
- * follows the delay, within bounds. An STT that transcribes whole utterances (`wholeUtterances`)
- * is sent the audio up to each VAD end of speech, so there the VAD waits the full delay: a pause
- * inside a sentence that ended speech would cut the sentence in two.
+ * follows the delay less the VAD's mean lag, within bounds. An STT that transcribes whole
+ * utterances (`wholeUtterances`) is sent the audio up to each VAD end of speech, so there the VAD
+ * waits the full delay: a pause inside a sentence that ended speech would cut the sentence in two.
  */
 export function vadSilenceMs(
   b: Pick<VoiceBehaviour, 'minEndpointingDelayMs'>,
   opts: { wholeUtterances?: boolean } = {},
 ): number {
-  const silence = opts.wholeUtterances ? b.minEndpointingDelayMs : endpointingDelayMs(b);
+  const silence = opts.wholeUtterances
+    ? b.minEndpointingDelayMs
+    : b.minEndpointingDelayMs - VAD_SILENCE_LAG_MS;
   return Math.min(VAD_SILENCE_MAX_MS, Math.max(VAD_SILENCE_MIN_MS, silence));
 }
 
 /**
- * The silence, counted from the VAD's end of speech, after which the caller's turn ends: the
- * VAD's, then the endpointing delay.
+ * The silence after the caller's voice stopped after which the turn ends (with a streaming STT):
+ * the VAD's, from its late mark, or the endpointing delay, whichever ends later.
  */
 export function turnSilenceMs(b: Pick<VoiceBehaviour, 'minEndpointingDelayMs'>): number {
-  return Math.max(vadSilenceMs(b), endpointingDelayMs(b));
+  return Math.max(vadSilenceMs(b) + VAD_SILENCE_LAG_MS, endpointingDelayMs(b));
 }
 
 /** Reads `voiceParams` (validated on write) into typed settings. */

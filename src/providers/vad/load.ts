@@ -1,5 +1,6 @@
 /** One entry point for the VADs the worker can use. */
 import type { VAD } from '@livekit/agents';
+import { AcousticEndVAD } from './acoustic-end.ts';
 import { FvadVAD } from './fvad-vad.ts';
 import type { FvadVADOptions } from './fvad-options.ts';
 
@@ -10,6 +11,11 @@ export type VadKind = 'silero' | 'fvad';
 export interface LoadVadOptions extends FvadVADOptions {
   /** silero only: speech probability that counts as speech (default 0.5). */
   activationThreshold?: number;
+  /**
+   * silero only: end speech where the voice stopped rather than where silero's smoothed
+   * probability fell (60–100 ms later); see {@link AcousticEndVAD}. Default true.
+   */
+  acousticEnd?: boolean;
 }
 
 /**
@@ -20,15 +26,16 @@ export interface LoadVadOptions extends FvadVADOptions {
  * @throws when silero's onnxruntime cannot load; callers may fall back to `fvad`.
  */
 export async function loadVad(kind: VadKind, options: LoadVadOptions = {}): Promise<VAD> {
-  const { activationThreshold, mode, frameMs, ...shared } = options;
+  const { activationThreshold, acousticEnd = true, mode, frameMs, ...shared } = options;
   if (kind === 'fvad') return FvadVAD.load({ ...shared, mode, frameMs });
   const silero = await import('@livekit/agents-plugin-silero');
-  return silero.VAD.load({
+  const vad = await silero.VAD.load({
     forceCPU: true,
     ...Object.fromEntries(
       Object.entries({ ...shared, activationThreshold }).filter(([, v]) => v !== undefined),
     ),
   });
+  return acousticEnd ? new AcousticEndVAD(vad) : vad;
 }
 
 /**

@@ -81,9 +81,13 @@ function checkSegments(events: VADEvent[], scene: Scene, label: string, onsetTol
 }
 
 /** silero with `minSilenceDuration`, or undefined with the test skipped where onnxruntime cannot load. */
-async function sileroOrSkip(t: TestContext, minSilenceDuration: number): Promise<VAD | undefined> {
+async function sileroOrSkip(
+  t: TestContext,
+  minSilenceDuration: number,
+  acousticEnd = true,
+): Promise<VAD | undefined> {
   try {
-    return await loadVad('silero', { minSilenceDuration });
+    return await loadVad('silero', { minSilenceDuration, acousticEnd });
   } catch (error) {
     t.skip(`onnxruntime cannot load here: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
@@ -145,8 +149,8 @@ describe('VAD', () => {
     }
   });
 
-  it("silero marks the start of a silence as late as the worker's endpointing allows for", async (t) => {
-    const vad = await sileroOrSkip(t, 300);
+  it("silero marks the start of a silence as late as the worker's VAD silence allows for", async (t) => {
+    const vad = await sileroOrSkip(t, 300, false);
     if (!vad) return;
     const ends = (await runVad(vad, scene, 16000, 2)).filter((e) => e.type === VADEventType.END_OF_SPEECH);
     // Where silero's silence began, after the voice really stopped (ms).
@@ -155,6 +159,18 @@ describe('VAD', () => {
     assert.ok(
       lags.every((lag) => lag > 0) && Math.abs(mean - VAD_SILENCE_LAG_MS) <= 30,
       `silero's lags ${lags.map((l) => l.toFixed(0)).join(', ')} ms; the worker takes ${VAD_SILENCE_LAG_MS} ms off`,
+    );
+  });
+
+  it("the worker's silero ends speech where the voice stopped, not where silero's silence began", async (t) => {
+    const vad = await sileroOrSkip(t, 300);
+    if (!vad) return;
+    const ends = (await runVad(vad, scene, 16000, 2)).filter((e) => e.type === VADEventType.END_OF_SPEECH);
+    const errors = ends.map((end, i) => end.timestamp - end.silenceDuration - scene.segments[i]!.endMs);
+    assert.equal(ends.length, 2);
+    assert.ok(
+      errors.every((e) => Math.abs(e) <= 20),
+      `end of speech vs the voice's end: ${errors.map((e) => e.toFixed(0)).join(', ')} ms`,
     );
   });
 });
