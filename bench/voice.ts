@@ -103,19 +103,68 @@ function procTree(root: number): number[] {
   return out;
 }
 
-/** Resident memory (MB) of a process and all its descendants. */
-function treeRssMb(root: number): { mb: number; processes: number } {
-  let kb = 0;
+/**
+ * Memory (MB) of a process and all its descendants: resident (`mb`, pages shared between them
+ * counted in each) and proportional (`pssMb`, each shared page split among its sharers: what the
+ * tree really holds).
+ */
+function treeRssMb(root: number): { mb: number; pssMb: number; processes: number } {
+  let rssKb = 0;
+  let pssKb = 0;
   const pids = procTree(root);
   for (const pid of pids) {
     try {
-      const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
-      kb += m ? Number(m[1]) : 0;
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      rssKb += Number(rollup.match(/^Rss:\s+(\d+) kB/m)?.[1] ?? 0);
+      pssKb += Number(rollup.match(/^Pss:\s+(\d+) kB/m)?.[1] ?? 0);
     } catch {
       // gone
     }
   }
-  return { mb: kb / 1024, processes: pids.length };
+  return { mb: rssKb / 1024, pssMb: pssKb / 1024, processes: pids.length };
+}
+
+/** CPU time (ms) each process of the tree has used so far. */
+function treeCpuMs(root: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of procTree(root)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime (fields 14 and 15 of stat), in clock ticks of 10 ms.
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+/** Accumulates the CPU a process tree uses between samples, processes that come and go included. */
+class TreeCpu {
+  readonly #root: number;
+  /** CPU ms of each process when first seen: its total at the start, 0 for one started since. */
+  readonly #base: Map<number, number>;
+  readonly #last = new Map<number, number>();
+
+  constructor(root: number) {
+    this.#root = root;
+    this.#base = treeCpuMs(root);
+  }
+
+  sample(): void {
+    for (const [pid, ms] of treeCpuMs(this.#root)) {
+      if (!this.#base.has(pid)) this.#base.set(pid, 0);
+      this.#last.set(pid, ms);
+    }
+  }
+
+  /** CPU ms used since construction, up to the last sample. */
+  get usedMs(): number {
+    let ms = 0;
+    for (const [pid, last] of this.#last) ms += last - this.#base.get(pid)!;
+    return ms;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -266,14 +315,19 @@ async function scenarioC(fake: FakeOpenAIRest) {
       let active = 0;
       let peak = idle;
       let activeAtPeak = 0;
+      const cpu = new TreeCpu(rootPid);
+      const benchCpu = process.cpuUsage();
       const sampler = setInterval(() => {
+        cpu.sample();
         const now = treeRssMb(rootPid);
         if (active > 0 && now.mb > peak.mb) {
           peak = now;
           activeAtPeak = active;
         }
-      }, 500);
-      log(`  N=${n}: idle tree ${idle.mb.toFixed(0)} MB in ${idle.processes} processes`);
+      }, 250);
+      log(
+        `  N=${n}: idle tree ${idle.mb.toFixed(0)} MB resident (${idle.pssMb.toFixed(0)} MB proportional) in ${idle.processes} processes`,
+      );
       const started = Date.now();
       const results = await Promise.allSettled(
         Array.from({ length: n }, (_, i) =>
@@ -283,6 +337,8 @@ async function scenarioC(fake: FakeOpenAIRest) {
         ),
       );
       clearInterval(sampler);
+      cpu.sample();
+      const { user, system } = process.cpuUsage(benchCpu);
       loop.disable();
       const calls = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
       const turns = calls.flatMap((c) => c.turns);
@@ -299,9 +355,14 @@ async function scenarioC(fake: FakeOpenAIRest) {
       );
       const maxStretch = stretches.length ? Math.max(...stretches) : 0;
       const fail = failedCalls > 0 || failedTurns > 0 || maxStretch > STRETCH_MS;
+      const seconds = (Date.now() - started) / 1000;
       const level = {
         n,
-        seconds: (Date.now() - started) / 1000,
+        seconds,
+        /** The platform's processes (API, media server, worker, calls), % of one core. */
+        platformCpuPct: cpu.usedMs / seconds / 10,
+        /** This process: the N callers (rtc-node) and the bench, % of one core. */
+        callersCpuPct: (user + system) / 1000 / seconds / 10,
         calls: calls.length,
         failedCalls,
         callErrors: results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : [])),
@@ -321,6 +382,8 @@ async function scenarioC(fake: FakeOpenAIRest) {
         activeAtPeak,
         rssPerSessionMb: peak.mb / Math.max(1, activeAtPeak),
         addedRssPerSessionMb: (peak.mb - idle.mb) / Math.max(1, activeAtPeak),
+        peakPssMb: peak.pssMb,
+        addedPssPerSessionMb: (peak.pssMb - idle.pssMb) / Math.max(1, activeAtPeak),
         benchLoopDelayP99Ms: loop.percentile(99) / 1e6,
         benchLoopDelayMaxMs: loop.max / 1e6,
         ok: !fail,
@@ -352,6 +415,10 @@ async function scenarioC(fake: FakeOpenAIRest) {
       'tree RSS MB': l.peakRssMb.toFixed(0),
       'RSS/session MB': l.rssPerSessionMb.toFixed(0),
       'added/session MB': l.addedRssPerSessionMb.toFixed(0),
+      'tree PSS MB': l.peakPssMb.toFixed(0),
+      'added PSS/session MB': l.addedPssPerSessionMb.toFixed(0),
+      'platform CPU %': l.platformCpuPct.toFixed(0),
+      'callers CPU %': l.callersCpuPct.toFixed(0),
       'bench loop p99 ms': l.benchLoopDelayP99Ms.toFixed(0),
     })),
   );
