@@ -14,6 +14,20 @@ after(async () => {
   await dispose();
 });
 
+/** Audio packets a participant has sent so far, and when its stats were read (µs). */
+async function sentAudioPackets(room: Room): Promise<{ packets: number; atUs: number }> {
+  const stats = await room.getRtcStats();
+  for (const entry of stats.publisherStats) {
+    if (entry.stats.case === 'outboundRtp' && entry.stats.value.stream?.kind === 'audio') {
+      return {
+        packets: Number(entry.stats.value.sent?.packetsSent ?? 0),
+        atUs: Number(entry.stats.value.rtc?.timestamp ?? 0),
+      };
+    }
+  }
+  throw new Error('no outbound audio in the publisher stats');
+}
+
 /**
  * Two rtc-node participants exchange tones, data, text streams, RPC and attributes, then
  * publish a second track (W12 regression), unpublish it and leave.
@@ -71,6 +85,16 @@ async function pairScenario(server: MediaServer): Promise<void> {
     await bobAudio.expectTone('alice', 440);
     assert.ok(bobAudio.share('alice', 660) < 0.05, 'bob does not hear his own tone');
     await aliceAudio.expectTone('bob', 660);
+
+    // The server's answer asks for 10 ms Opus packets (libwebrtc sends 20 ms ones by default).
+    const before = await sentAudioPackets(alice);
+    await new Promise((r) => setTimeout(r, 1500));
+    const later = await sentAudioPackets(alice);
+    const perSecond = (later.packets - before.packets) / ((later.atUs - before.atUs) / 1e6);
+    assert.ok(
+      perSecond > 85 && perSecond < 115,
+      `alice sends ${perSecond.toFixed(0)} audio packets/s, not 100`,
+    );
 
     // Data: reliable, lossy, and destination filtering.
     const encode = (s: string) => new TextEncoder().encode(s);

