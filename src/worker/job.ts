@@ -37,6 +37,9 @@ async function runCall(ctx: JobContext): Promise<void> {
     return;
   }
   const started = Date.now();
+  // Who has left the room since the job joined it: a caller may hang up while the call loads.
+  const departed = new Set<string>();
+  ctx.room.on(RoomEvent.ParticipantDisconnected, (p: RemoteParticipant) => departed.add(p.identity));
   // The room join (a WebRTC handshake) runs while the call is loaded from the database.
   const joined = ctx.connect(undefined, AutoSubscribe.AUDIO_ONLY).then(() => Date.now() - started);
   joined.catch(() => undefined); // awaited below, unless the call cannot be served
@@ -73,10 +76,7 @@ async function runCall(ctx: JobContext): Promise<void> {
 
   const behaviour = voiceBehaviour(spec.agent);
   let endReason: EndReason | undefined;
-  let callerLeft = false;
-  ctx.room.on(RoomEvent.ParticipantDisconnected, (p: RemoteParticipant) => {
-    if (p.identity === spec.session.participantIdentity) callerLeft = true;
-  });
+  const callerLeft = () => departed.has(spec.session.participantIdentity);
   let failed = false;
   let session: voice.AgentSession | undefined;
   // Runs once, whichever comes first: the session closing or the job shutting down.
@@ -88,7 +88,7 @@ async function runCall(ctx: JobContext): Promise<void> {
       await calls.flush();
       await finishSession(database.db, sessionId, {
         status: failed ? 'failed' : 'ended',
-        endReason: endReason ?? endReasonOf(undefined, callerLeft),
+        endReason: endReason ?? endReasonOf(undefined, callerLeft()),
       });
     })());
   const limits = new CallLimits(
@@ -122,7 +122,7 @@ async function runCall(ctx: JobContext): Promise<void> {
       s.on(voice.AgentSessionEventTypes.UserStateChanged, (ev) => limits.userState(ev.newState));
       s.on(voice.AgentSessionEventTypes.AgentStateChanged, (ev) => limits.agentState(ev.newState));
       s.on(voice.AgentSessionEventTypes.Close, (ev) => {
-        endReason ??= endReasonOf(ev.reason, callerLeft);
+        endReason ??= endReasonOf(ev.reason, callerLeft());
         if (ev.error) failed = true;
         void finish().finally(() => ctx.shutdown(String(ev.reason)));
       });

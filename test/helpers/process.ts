@@ -26,7 +26,7 @@ export function spawnParley(args: string[], env: Record<string, string>): Proc {
     ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, '--import', 'tsx', PARLEY_CLI, ...args]
     : [PARLEY_BIN, ...args];
   const child = spawn(process.execPath, command, {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, LOG_LEVEL: process.env.PARLEY_TEST_LOG_LEVEL ?? 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
