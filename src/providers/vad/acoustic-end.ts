@@ -34,23 +34,24 @@ export function trailingQuietMs(
   const loudest = peakOf(samples);
   const threshold = Math.min(opts.quietFloor ?? 300, (opts.quietRatio ?? 0.1) * loudest);
   let start = samples.length;
-  while (start > 0) {
+  while (start > 0 && threshold > 0) {
     const from = Math.max(0, start - window);
-    if (peakOf(samples.subarray(from, start)) >= threshold && threshold > 0) break;
+    if (peakOf(samples.subarray(from, start)) >= threshold) break;
     start = from;
   }
+  if (threshold <= 0) start = 0;
   return ((samples.length - start) * 1000) / sampleRate;
 }
 
 /** The end of speech an END_OF_SPEECH event implies, moved back to the quiet its audio ends with. */
-function refineEnd(event: VADEvent, maxExtraMs: number, opts: AcousticEndOptions): void {
+function refineEnd(event: VADEvent, opts: AcousticEndOptions): void {
   const frame = event.frames[0];
   if (!frame || event.frames.length !== 1 || frame.channels !== 1) return;
   const quiet = trailingQuietMs(frame.data, frame.sampleRate, opts);
   // Less quiet than the VAD counted: its buffer stopped filling (maxBufferedSpeech), or the tail is
   // noise; the VAD's own figure stands. More than `maxExtraMs` beyond it is not silero's lag.
   if (quiet > event.silenceDuration) {
-    event.silenceDuration = Math.min(quiet, event.silenceDuration + maxExtraMs);
+    event.silenceDuration = Math.min(quiet, event.silenceDuration + (opts.maxExtraMs ?? 150));
   }
 }
 
@@ -84,13 +85,12 @@ export class AcousticEndVAD extends VAD {
 
   stream(): VADStream {
     const stream = this.#inner.stream();
-    const maxExtraMs = this.#opts.maxExtraMs ?? 150;
     const next = stream.next.bind(stream);
     // Sessions read a VAD stream as an async iterator (the stream is its own iterator).
     stream.next = async () => {
       const result = await next();
       if (!result.done && result.value.type === VADEventType.END_OF_SPEECH) {
-        refineEnd(result.value, maxExtraMs, this.#opts);
+        refineEnd(result.value, this.#opts);
       }
       return result;
     };
