@@ -10,7 +10,9 @@
  *  A. offline agent (pocketsphinx → rules → flite), BENCH_TURNS turns on one call;
  *  B. the same turns on an agent using OpenAI models (whisper-1 / gpt-4o-mini / tts-1) pointed at
  *     test/fakes/openai-rest.ts with fixed latencies (STT 100, LLM first token 300, TTS first byte
- *     150 ms), to isolate Parley's own overhead;
+ *     150 ms), to isolate Parley's own overhead; beside it, on the same platform, the WebRTC floor
+ *     of that overhead: the same two media hops through a relay participant in place of the agent
+ *     (bench/support/relay-floor.ts; BENCH_RELAY_SECONDS, default 15);
  *  C. concurrent calls on the fakes, N = BENCH_LEVELS, until callers hear underruns.
  *
  * Voice-to-voice at the caller = arrival of the first loud agent frame (peak > 300) − the moment
@@ -30,6 +32,7 @@ import {
   type RestRequestRecord,
 } from '../test/fakes/openai-rest.ts';
 import { closeSpeech } from '../test/helpers/caller.ts';
+import { measureRelayFloor } from './support/relay-floor.ts';
 import {
   breakdownRows,
   createAgent,
@@ -71,7 +74,22 @@ const VAD_MIN_SILENCE_WHOLE_MS = vadSilenceMs(
   { minEndpointingDelayMs: MIN_ENDPOINTING_DELAY_S * 1000 },
   { wholeUtterances: true },
 );
+/** Seconds of tones sent through the relay for the WebRTC floor in B (two every second). */
+const RELAY_SECONDS = envNum('BENCH_RELAY_SECONDS', 15);
 const TARGETS = { offlineV2vP50: 500, overheadP50: 30, overheadP95: 60 };
+
+/** Overhead minus the relay floor, percentile by percentile (the two are separate samples). */
+function aboveFloor(overhead: Stat, floor: Stat): Stat {
+  const minus = (a: number | null, b: number | null) => (a !== null && b !== null ? a - b : null);
+  return {
+    n: Math.min(overhead.n, floor.n),
+    p50: minus(overhead.p50, floor.p50),
+    p95: minus(overhead.p95, floor.p95),
+    mean: minus(overhead.mean, floor.mean),
+    min: null,
+    max: null,
+  };
+}
 
 const openaiAgent = () =>
   bakeryAgent({
@@ -231,6 +249,12 @@ async function scenarioB(fake: FakeOpenAIRest) {
     const call = await runCall(platform, agentId, TURNS);
     const rows = turnRows(call);
     const reqs = [...fake.requests];
+    // The same two media hops with a relay in place of the agent, on the same platform.
+    const [, mediaUrl] = await platform.proc.waitFor(/Media\s+(ws:\/\/\S+)/, 1000, 'the media URL');
+    log(`  relay floor: ${RELAY_SECONDS} s of tones through a relay participant`);
+    const floor = stat(
+      await measureRelayFloor({ url: mediaUrl!, dataDir: platform.dataDir, seconds: RELAY_SECONDS }),
+    );
     const over = call.turns.map((t, i) => {
       const until = call.turns[i + 1]?.endOfSpeech ?? Infinity;
       // Requests for this turn start after the caller's speech began (VAD may cut before its end).
@@ -275,6 +299,8 @@ async function scenarioB(fake: FakeOpenAIRest) {
       ['Parley overhead at the caller', o],
       ['  of which inside the worker', stat(over.map((x) => x.workerOverhead))],
       ['  of which media uplink + downlink', stat(rows.map((r) => (r.uplink ?? NaN) + (r.downlink ?? NaN)))],
+      ['WebRTC floor: round trip through a relay', floor],
+      ['Parley overhead above that floor (p50s, p95s)', aboveFloor(o, floor)],
     ];
     statTable('B. Parley overhead = caller v2v − endpointing − provider latencies', summaryRows);
     const met =
@@ -289,6 +315,7 @@ async function scenarioB(fake: FakeOpenAIRest) {
       vadMinSilenceMs: VAD_MIN_SILENCE_WHOLE_MS,
       summary: Object.fromEntries([...breakdownRows(rows), ...summaryRows].map(([k, s]) => [k.trim(), s])),
       target: { overheadP50: TARGETS.overheadP50, overheadP95: TARGETS.overheadP95, met },
+      relayFloorMs: floor,
       turns: rows.map((r, i) => ({ ...r, ...over[i] })),
       sessionMetricsSummary: call.detail?.metrics?.summary,
     };
