@@ -19,7 +19,6 @@ import { fileURLToPath } from 'node:url';
 import {
   AudioFrame,
   AudioSource,
-  AudioStream,
   LocalAudioTrack,
   Room,
   RoomEvent,
@@ -31,6 +30,7 @@ import {
 import type { RemoteTrack } from '@livekit/rtc-node';
 import { AccessToken } from 'livekit-server-sdk';
 import { startMediaServer } from '../src/media-server/index.ts';
+import { recordOnsets } from './support/onsets.ts';
 
 const apiKey = 'bench-key';
 const apiSecret = 'bench-secret-bench-secret-bench-secret-00';
@@ -38,7 +38,6 @@ const sampleRate = 48000;
 const frameSamples = 480;
 const markerPeriodFrames = 25; // one 10 ms marker every 250 ms
 const markerAmplitude = 8000;
-const onsetRms = 1500;
 const clockTicksPerSecond = 100; // USER_HZ on Linux
 const measuredReceivers = Number(process.env.MEDIA_BENCH_MEASURED ?? 3);
 
@@ -144,15 +143,7 @@ class Receiver {
   private async consume(track: RemoteTrack, sender: string): Promise<void> {
     const list: number[] = [];
     this.onsets.set(sender, list);
-    let loud = false;
-    const stream = new AudioStream(track, { sampleRate, numChannels: 1 });
-    for await (const frame of stream as unknown as AsyncIterable<AudioFrame>) {
-      let energy = 0;
-      for (const s of frame.data) energy += s * s;
-      const rms = Math.sqrt(energy / Math.max(1, frame.data.length));
-      if (rms > onsetRms && !loud) list.push(performance.now());
-      loud = rms > onsetRms;
-    }
+    await recordOnsets(track, sampleRate, list);
   }
 }
 

@@ -27,12 +27,12 @@ import {
   type RemoteTrack,
 } from '@livekit/rtc-node';
 import { AccessToken } from 'livekit-server-sdk';
+import { recordOnsets } from './onsets.ts';
 
 const RATE = 48_000;
 const FRAME = 480;
 const TONE_EVERY_FRAMES = 50;
 const TONE_AMPLITUDE = 8000;
-const ONSET_RMS = 1500;
 const SETTLE_MS = 2000;
 
 async function publishSource(room: Room, source: AudioSource, name: string): Promise<void> {
@@ -126,18 +126,7 @@ export async function measureRelayFloor(opts: {
       room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack) => {
         if (track.kind !== TrackKind.KIND_AUDIO) return;
         resolve();
-        void (async () => {
-          let loud = false;
-          const stream = new AudioStream(track, { sampleRate: RATE, numChannels: 1 });
-          for await (const frame of stream as unknown as AsyncIterable<AudioFrame>) {
-            if (!reading) break;
-            let energy = 0;
-            for (const s of frame.data) energy += s * s;
-            const isLoud = Math.sqrt(energy / frame.data.length) > ONSET_RMS;
-            if (isLoud && !loud) heard.push(performance.now());
-            loud = isLoud;
-          }
-        })();
+        void recordOnsets(track, RATE, heard, () => reading);
       });
     });
     await room.connect(opts.url, await tokenFor(keys, roomName, 'caller'), {
