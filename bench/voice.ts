@@ -20,7 +20,7 @@
  * this is the acoustic end of speech). Prints tables and writes JSON to bench/results/; it never
  * fails on a number.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { modelId } from '../src/catalog/index.ts';
 import { vadSilenceMs } from '../src/worker/voice-params.ts';
@@ -32,6 +32,7 @@ import {
   type RestRequestRecord,
 } from '../test/fakes/openai-rest.ts';
 import { closeSpeech } from '../test/helpers/caller.ts';
+import { processTree } from '../test/helpers/proc-tree.ts';
 import { measureRelayFloor } from './support/relay-floor.ts';
 import {
   breakdownRows,
@@ -105,22 +106,6 @@ const openaiAgent = () =>
 // ---------------------------------------------------------------------------------------------
 // process memory
 
-function procTree(root: number): number[] {
-  const parents = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone
-    }
-  }
-  const out = [root];
-  for (let i = 0; i < out.length; i++) for (const [pid, ppid] of parents) if (ppid === out[i]) out.push(pid);
-  return out;
-}
-
 /**
  * Memory (MB) of a process and all its descendants: resident (`mb`, pages shared between them
  * counted in each) and proportional (`pssMb`, each shared page split among its sharers: what the
@@ -129,7 +114,7 @@ function procTree(root: number): number[] {
 function treeRssMb(root: number): { mb: number; pssMb: number; processes: number } {
   let rssKb = 0;
   let pssKb = 0;
-  const pids = procTree(root);
+  const pids = processTree(root);
   for (const pid of pids) {
     try {
       const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
@@ -145,7 +130,7 @@ function treeRssMb(root: number): { mb: number; pssMb: number; processes: number
 /** CPU time (ms) each process of the tree has used so far. */
 function treeCpuMs(root: number): Map<number, number> {
   const out = new Map<number, number>();
-  for (const pid of procTree(root)) {
+  for (const pid of processTree(root)) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -4,49 +4,21 @@
  * Node 20 does not pass `--import tsx` on to workers, and registering tsx inside a worker starts
  * an off-thread module loader that Node 20 can crash (SIGSEGV) while the worker shuts down — often
  * enough to kill a job process when its recognizer or synthesizer stops. So a `.ts` worker entry
- * is bundled once per process with esbuild (which tsx itself uses) into a plain `.mjs` under
- * `node_modules/.cache/parley-workers/`, with its npm packages left as imports, and the worker runs
- * that file with no loader at all. Compiled `.js` entries start directly.
+ * is bundled once per process into a plain `.mjs` (./bundle.ts), and the worker runs that file with
+ * no loader at all. Compiled `.js` entries start directly.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { basename, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { buildSync } from 'esbuild';
+import { bundleSync } from './bundle.ts';
 
-/** The project root: bundles go under its node_modules so their package imports resolve. */
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-const cacheDir = join(projectRoot, 'node_modules', '.cache', 'parley-workers');
 const bundles = new Map<string, URL>();
 
 /** The bundled, loader-free version of a TypeScript worker entry (built once per process). */
 export function bundledWorkerUrl(moduleUrl: URL): URL {
-  const cached = bundles.get(moduleUrl.href);
-  if (cached) return cached;
-  const result = buildSync({
-    entryPoints: [fileURLToPath(moduleUrl)],
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: 'inline',
-    write: false,
-    logLevel: 'silent',
-    // Bundled code keeps `import.meta.url`-relative package resolution working from the cache dir.
-    outfile: join(cacheDir, 'out.mjs'),
-  });
-  const code = result.outputFiles[0]!.text;
-  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
-  const file = join(cacheDir, `${basename(moduleUrl.pathname, '.ts')}-${hash}.mjs`);
-  mkdirSync(cacheDir, { recursive: true });
-  // Written under a private name and renamed: processes building the same bundle never see half a file.
-  const staging = `${file}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(staging, code);
-  renameSync(staging, file);
-  const url = pathToFileURL(file);
-  bundles.set(moduleUrl.href, url);
+  let url = bundles.get(moduleUrl.href);
+  if (!url) {
+    url = bundleSync(moduleUrl);
+    bundles.set(moduleUrl.href, url);
+  }
   return url;
 }
 

@@ -14,6 +14,7 @@ import { loadVad } from '../providers/vad/index.ts';
 import { prepareApology } from './apology.ts';
 import { CallRecorder } from './call-recorder.ts';
 import { CallLimits } from './lifecycle.ts';
+import { restoreForCall } from './job-priority.ts';
 import { loadCall, sessionIdFromMetadata } from './load.ts';
 import { startMode } from './modes/index.ts';
 import { voiceBehaviour } from './voice-params.ts';
@@ -29,6 +30,8 @@ function endReasonOf(reason: string | undefined, callerLeft: boolean): EndReason
 }
 
 async function runCall(ctx: JobContext): Promise<void> {
+  // The process started at a low priority (./job-priority.ts); its call runs at the worker's.
+  const restored = restoreForCall();
   const logger = log().child({ component: 'parley-job' });
   const sessionId = sessionIdFromMetadata(ctx.job.metadata);
   if (!sessionId) {
@@ -130,7 +133,14 @@ async function runCall(ctx: JobContext): Promise<void> {
   });
   limits.start();
   logger.info(
-    { sessionId, mode: mode.current, loadedMs, joinedMs, startedMs: Date.now() - started },
+    {
+      sessionId,
+      mode: mode.current,
+      loadedMs,
+      joinedMs,
+      startedMs: Date.now() - started,
+      priorityRestored: restored,
+    },
     'call started',
   );
 }

@@ -1,14 +1,13 @@
 import { AgentServer, InferenceRunner, initializeLogger, log, ServerOptions } from '@livekit/agents';
-import { fileURLToPath } from 'node:url';
 import type { LiveKitTarget } from '../livekit/credentials.ts';
 import { AGENT_NAME } from '../livekit/token.ts';
+import { prepareJobProcesses } from './job-processes.ts';
 import { createWarmSignal } from './warm-signal.ts';
 
 export interface RunningWorker {
   close(): Promise<void>;
 }
 
-const JOB_ENTRY = fileURLToPath(new URL('./job.ts', import.meta.url));
 const LOCAL_EOT_RUNNER = 'lk_eot_audio';
 
 /** Concurrent calls per worker before it reports itself full (see bench/voice.ts for capacity). */
@@ -32,7 +31,7 @@ function skipLocalEndOfTurnModel(): void {
 
 /**
  * Registers Parley's agent worker (`parley-agent`) with LiveKit, embedded or real. Each call runs
- * in a job process forked by @livekit/agents; it inherits the tsx loader through execArgv.
+ * in a job process forked by @livekit/agents (see ./job-processes.ts).
  */
 export async function startWorker(opts: {
   livekit: LiveKitTarget;
@@ -49,7 +48,7 @@ export async function startWorker(opts: {
   initializeLogger({ pretty: false, level: opts.logLevel === 'silent' ? 'fatal' : opts.logLevel });
   skipLocalEndOfTurnModel();
   const options = new ServerOptions({
-    agent: JOB_ENTRY,
+    agent: await prepareJobProcesses(),
     agentName: AGENT_NAME,
     wsURL: opts.livekit.url,
     apiKey: opts.livekit.apiKey,

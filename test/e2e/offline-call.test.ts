@@ -5,6 +5,19 @@ import { pollSession, startPlatform, type Platform } from '../helpers/platform.t
 import { bakery, bakeryAgent } from '../fixtures/bakery-agent.ts';
 import { transcribe } from '../helpers/transcribe.ts';
 import { norm } from '../helpers/text.ts';
+import { commandLine, processTree, threadNiceValues } from '../helpers/proc-tree.ts';
+import { canRaisePriority } from '../../src/runtime/cpu-priority.ts';
+import { STARTUP_NICE } from '../../src/worker/job-priority.ts';
+
+/** The platform's agent job processes: their command lines and their threads' nice values. */
+function jobProcesses(platform: Platform) {
+  return processTree(platform.proc.child.pid!).flatMap((pid) => {
+    const cmd = commandLine(pid);
+    return cmd?.some((a) => a.includes('job_proc_lazy_main'))
+      ? [{ pid, cmd, nice: threadNiceValues(pid) }]
+      : [];
+  });
+}
 
 after(releaseCallerRuntime);
 
@@ -45,6 +58,37 @@ describe('an offline call through the whole platform', { timeout: 240_000 }, () 
 
       const active = await platform.request('GET', `/v1/voice/sessions/${session.body.id}`);
       assert.equal(active.body.status, 'active');
+
+      // Job processes run the prebuilt job bundle without the TypeScript loader; the one holding
+      // this call runs at the worker's priority, the idle ones (kept warm) at a low one.
+      const jobs = jobProcesses(platform);
+      assert.ok(jobs.length >= 2, `job processes: ${JSON.stringify(jobs)}`);
+      for (const { cmd } of jobs) {
+        assert.ok(!cmd.some((a) => /tsx/.test(a)), `a job process loads tsx: ${cmd.join(' ')}`);
+        assert.ok(
+          cmd.some((a) => /parley-bundles\/job-preload-/.test(a)),
+          cmd.join(' '),
+        );
+      }
+      // (Where this user may not raise a process's priority again, none is lowered.)
+      const idleNice = canRaisePriority() ? STARTUP_NICE : 0;
+      const niceByProcess = () => jobProcesses(platform).map((j) => [...new Set(j.nice)].join(','));
+      // A process forked a moment ago has not run its preload yet: wait for it.
+      await waitUntil(
+        () => {
+          const nice = niceByProcess();
+          const inCall = nice.filter((n) => n === '0').length;
+          return idleNice === 0
+            ? nice.every((n) => n === '0')
+            : inCall === 1 && nice.every((n) => n === '0' || n === `${idleNice}`);
+        },
+        20_000,
+        `one job process at nice 0 and the idle ones at ${idleNice}`,
+      ).catch((err: Error) => {
+        throw new Error(
+          `${err.message}; job processes' thread nice values: ${JSON.stringify(niceByProcess())}`,
+        );
+      });
 
       for (const turn of bakery.turns) {
         const before = caller.texts('agent').length;
