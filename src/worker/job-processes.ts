@@ -2,10 +2,14 @@
  * How the worker's job processes start. @livekit/agents forks one per call (and keeps idle ones
  * warm) with the worker's own Node flags, `process.execArgv`, and imports the agent module it was
  * given. Parley gives it a prebuilt bundle of ./job.ts and forks it without the tsx loader, whose
- * hooks cost about 1 s of CPU per process; and preloads ./job-preload.ts, which starts the process
- * at a low CPU priority (./job-priority.ts).
+ * hooks cost about 1 s of CPU per process, with the bundles of the speech engines' worker threads
+ * built too; and preloads ./job-preload.ts, which starts the process at a low CPU priority
+ * (./job-priority.ts).
  */
+import { FLITE_WORKER_ENTRY } from '../providers/flite/index.ts';
+import { POCKETSPHINX_WORKER_ENTRY } from '../providers/pocketsphinx/index.ts';
 import { bundleEntry } from '../runtime/bundle.ts';
+import { prebuildWorkerBundles } from '../runtime/module-worker.ts';
 
 const JOB_ENTRY = new URL('./job.ts', import.meta.url);
 const JOB_PRELOAD = new URL('./job-preload.ts', import.meta.url);
@@ -43,6 +47,8 @@ export function jobProcessFlags(workerFlags: readonly string[], preload: URL): s
  */
 export async function prepareJobProcesses(): Promise<string> {
   const [job, preload] = await Promise.all([bundleEntry(JOB_ENTRY), bundleEntry(JOB_PRELOAD)]);
+  // The worker threads a job starts (speech engines) are bundled once here, not in every process.
+  prebuildWorkerBundles([FLITE_WORKER_ENTRY, POCKETSPHINX_WORKER_ENTRY]);
   // Read by child_process.fork when it is given no execArgv, as @livekit/agents does; worker
   // threads take the flags the process really started with, so they are unaffected.
   process.execArgv = jobProcessFlags(process.execArgv, preload);

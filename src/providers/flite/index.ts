@@ -4,6 +4,7 @@ export { FliteChunkedStream } from './chunked-stream.ts';
 export { FliteSynthesizeStream } from './synthesize-stream.ts';
 export {
   FliteSynthesizer,
+  SYNTH_WORKER as FLITE_WORKER_ENTRY,
   sharedFliteSynthesizer,
   withoutLeadIn,
   type FliteSynthesisResult,

@@ -12,6 +12,9 @@ import { siblingModuleUrl, spawnModuleWorker, stopWorker } from '../../runtime/m
 import type { FliteRequest, FliteResponse, FliteWorkerData } from './protocol.ts';
 import type { FliteVoice } from './voices.ts';
 
+/** The synthesis worker's entry module. */
+export const SYNTH_WORKER = siblingModuleUrl(import.meta.url, 'synth-worker');
+
 /** Audio for one request, with the worker's compute time. */
 export interface FliteSynthesisResult {
   samples: Int16Array;
@@ -122,7 +125,7 @@ export class FliteSynthesizer {
     const scratchDir = join(scratchDirForProcess(), `w${++workersStarted}`);
     mkdirSync(scratchDir, { recursive: true });
     this.#workerScratchDir = scratchDir;
-    const worker = spawnModuleWorker(siblingModuleUrl(import.meta.url, 'synth-worker'), {
+    const worker = spawnModuleWorker(SYNTH_WORKER, {
       workerData: { scratchDir } satisfies FliteWorkerData,
     });
     this.#worker = worker;

@@ -18,4 +18,8 @@ export {
   type DomainLanguageModel,
 } from './language-model.ts';
 export { normalizeTranscript, normalizeWords } from './normalize.ts';
-export { preparePocketsphinxWorker, type RecognizerReady } from './recognizer.ts';
+export {
+  DECODE_WORKER as POCKETSPHINX_WORKER_ENTRY,
+  preparePocketsphinxWorker,
+  type RecognizerReady,
+} from './recognizer.ts';

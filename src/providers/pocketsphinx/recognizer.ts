@@ -20,7 +20,8 @@ import type {
   UtteranceResult,
 } from './protocol.ts';
 
-const DECODE_WORKER = siblingModuleUrl(import.meta.url, 'decode-worker');
+/** The decode worker's entry module. */
+export const DECODE_WORKER = siblingModuleUrl(import.meta.url, 'decode-worker');
 
 /** Builds the decode worker's bundle now (in a job's prewarm) rather than when a call first listens. */
 export function preparePocketsphinxWorker(): void {
