@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { getPriority } from 'node:os';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { canRaisePriority, setProcessNice, threadNiceValues } from './cpu-priority.ts';
+import { threadNiceValues } from '../../test/helpers/proc-tree.ts';
+import { canRaisePriority, setProcessNice } from './cpu-priority.ts';
 
 /** A worker thread that stays up until terminated: one more thread the process must carry along. */
 async function idleThread(): Promise<Worker> {
@@ -28,7 +29,7 @@ test(
       assert.equal(setProcessNice(normal + 7), true);
       const after = await idleThread();
       try {
-        const values = threadNiceValues();
+        const values = threadNiceValues(process.pid);
         // The main thread, Node's own threads and both workers' threads.
         assert.ok(values.length >= 6, `only ${values.length} threads listed`);
         assert.deepEqual(distinct(values), [normal + 7]);
@@ -36,7 +37,7 @@ test(
         await after.terminate();
       }
       assert.equal(setProcessNice(normal), true);
-      assert.deepEqual(distinct(threadNiceValues()), [normal]);
+      assert.deepEqual(distinct(threadNiceValues(process.pid)), [normal]);
     } finally {
       setProcessNice(normal);
       await before.terminate();

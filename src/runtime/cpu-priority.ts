@@ -43,17 +43,6 @@ export function setProcessNice(nice: number): boolean {
   return ok;
 }
 
-/** The nice value of every thread of this process (Linux), for checks and tests. */
-export function threadNiceValues(): number[] {
-  return (threadIds() ?? [0]).flatMap((tid) => {
-    try {
-      return [getPriority(tid)];
-    } catch {
-      return [];
-    }
-  });
-}
-
 /**
  * Whether this process may raise its priority again after lowering it. Tried on the calling
  * thread: one step down and back. When the way back is refused the thread stays one step lower,

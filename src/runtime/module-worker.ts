@@ -30,10 +30,11 @@ function knownBundles(): Map<string, URL> {
 
 /** The bundled, loader-free version of a TypeScript worker entry (built once per process). */
 export function bundledWorkerUrl(moduleUrl: URL): URL {
-  let url = knownBundles().get(moduleUrl.href);
+  const known = knownBundles();
+  let url = known.get(moduleUrl.href);
   if (!url) {
     url = bundleSync(moduleUrl);
-    knownBundles().set(moduleUrl.href, url);
+    known.set(moduleUrl.href, url);
   }
   return url;
 }
